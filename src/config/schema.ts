@@ -1,0 +1,132 @@
+/**
+ * The operator's configuration: one typed file (`outage-radar.config.ts` by default). Secrets never
+ * live here; they come from the environment (see README). Every source URL can be pointed elsewhere,
+ * so tests and the offline demo run the real scrapers against a local server.
+ */
+import { z } from 'zod';
+import { LANGUAGES } from '../domain/vocabulary.ts';
+import { ServiceIdSchema } from '../domain/schemas.ts';
+
+export const SOURCE_ADAPTERS = [
+  'status-cloud-microsoft-posts',
+  'status-cloud-microsoft-feed',
+  'azure-status-rss',
+  'graph-service-health',
+  'news-feed',
+  'mastodon-tag',
+  'reddit',
+] as const;
+export type SourceAdapterName = (typeof SOURCE_ADAPTERS)[number];
+
+const UrlSchema = z.url({ protocol: /^https?$/ });
+
+export const SourceConfigSchema = z.object({
+  /** Stable id = adapter file stem + channel, e.g. `heise-atom`; used in data file names. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,60}$/),
+  adapter: z.enum(SOURCE_ADAPTERS),
+  enabled: z.boolean().default(true),
+  url: UrlSchema,
+  /** Minimum minutes between two fetches of this source. */
+  intervalMinutes: z.number().positive().default(5),
+  /** Press / community: display name of the outlet. */
+  outlet: z.string().max(120).optional(),
+  /** Press / community: language of the items when the feed does not say. */
+  lang: z.enum(LANGUAGES).optional(),
+  /** Press: read article pages (canonical URL, publish time, incident ids) when robots.txt allows. */
+  readArticles: z.boolean().default(false),
+  /** Graph: token endpoint base (the tenant id is appended from the environment). */
+  tokenUrl: UrlSchema.optional(),
+  /** Services this source can see (for "unknown when blind"); defaults per adapter. */
+  services: z.array(ServiceIdSchema).optional(),
+});
+export type SourceConfig = z.output<typeof SourceConfigSchema>;
+export type SourceConfigInput = z.input<typeof SourceConfigSchema>;
+
+export const HttpConfigSchema = z.object({
+  userAgent: z
+    .string()
+    .default('OutageRadar/0.1 (+https://github.com/outage-radar/outage-radar; independent status aggregator)'),
+  /** Whole-request deadline, connect to last body byte. */
+  deadlineMs: z.number().int().positive().default(15_000),
+  connectTimeoutMs: z.number().int().positive().default(5_000),
+  headersTimeoutMs: z.number().int().positive().default(10_000),
+  bodyTimeoutMs: z.number().int().positive().default(10_000),
+  maxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  maxRedirects: z.number().int().nonnegative().default(5),
+  /** Retries for idempotent requests on connection errors and 5xx (not 4xx). */
+  retries: z.number().int().nonnegative().default(1),
+  /** Longest Retry-After we honour; a longer one is clamped (and logged). */
+  maxRetryAfterMinutes: z.number().positive().default(24 * 60),
+});
+
+export const CorrelationConfigSchema = z.object({
+  /** Press or crowd evidence attaches to an open incident of the same service within this window. */
+  attachWindowMinutes: z.number().positive().default(6 * 60),
+  /** Independent outlets needed to open a suspected incident without official word. */
+  minOutletsForSuspected: z.number().int().positive().default(2),
+  /** Window in which those outlets must publish. */
+  pressWindowMinutes: z.number().positive().default(3 * 60),
+  /** A suspected incident with no new evidence for this long is closed as resolved. */
+  suspectedExpiryMinutes: z.number().positive().default(6 * 60),
+  /** An official incident that disappears from a source that lists only active ones resolves after this. */
+  officialVanishGraceMinutes: z.number().nonnegative().default(30),
+});
+
+export const CrowdConfigSchema = z.object({
+  bucketMinutes: z.number().int().positive().default(5),
+  /** Same time of week over this many past weeks forms the baseline. */
+  baselineWeeks: z.number().int().positive().default(4),
+  /** Minimum reports in a bucket before a spike can count. */
+  minCount: z.number().int().positive().default(8),
+  /** Poisson tail threshold, as -log10(p). */
+  minScore: z.number().positive().default(6),
+  /** Consecutive elevated buckets needed. */
+  minBuckets: z.number().int().positive().default(2),
+  /** Reports return to baseline for this long → the crowd signal ends. */
+  quietBucketsToClose: z.number().int().positive().default(6),
+});
+
+export const ReportsConfigSchema = z.object({
+  /** Accept crowd reports (needs `npm start`; always off on static hosting). */
+  enabled: z.boolean().default(true),
+  /** Only the first report per client per service per window counts. */
+  dedupWindowMinutes: z.number().positive().default(60),
+  /** Max reports per client per minute across services. */
+  rateLimitPerMinute: z.number().int().positive().default(10),
+  /** How often the salt that hashes client addresses rotates. */
+  saltRotationHours: z.number().positive().default(24),
+  maxBodyBytes: z.number().int().positive().default(4096),
+});
+
+export const SiteConfigSchema = z.object({
+  url: UrlSchema.default('http://localhost:4321'),
+  title: z.string().default('Outage Radar'),
+  defaultLang: z.enum(LANGUAGES).default('en'),
+  /** The page warns when the last successful cycle is older than this. */
+  staleAfterMinutes: z.number().positive().default(30),
+  /** A service whose covering sources all failed for this long shows `unknown`. */
+  blindAfterMinutes: z.number().positive().default(20),
+  /** Static hosting: no server, so no report form and no on-demand routes. */
+  staticHosting: z.boolean().default(false),
+  historyPageSize: z.number().int().positive().default(50),
+});
+
+export const ConfigSchema = z.object({
+  site: SiteConfigSchema.prefault({}),
+  /** Where records live; relative to the config file's folder. */
+  dataDir: z.string().default('data'),
+  http: HttpConfigSchema.prefault({}),
+  sources: z.array(SourceConfigSchema),
+  correlation: CorrelationConfigSchema.prefault({}),
+  crowd: CrowdConfigSchema.prefault({}),
+  reports: ReportsConfigSchema.prefault({}),
+  /** Cron expression for `npm start`'s cycle. */
+  schedule: z.string().default('*/2 * * * *'),
+});
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Identity helper that gives a config file types and editor completion. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}

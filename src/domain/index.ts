@@ -1,0 +1,3 @@
+export * from './vocabulary.ts';
+export * from './services.ts';
+export * from './schemas.ts';
