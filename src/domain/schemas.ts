@@ -41,6 +41,11 @@ export type SourceRef = z.output<typeof SourceRefSchema>;
 export const OfficialFactsSchema = z.object({
   /** Microsoft's id (EX1151485) when the source exposes one. */
   ref: z.string().max(40).nullable(),
+  /**
+   * Stable key of the official incident within its source (the ref, or for sources without ids a
+   * hash of workload + title + first start time), so updates of one incident join each other.
+   */
+  key: z.string().min(1).max(200),
   /** Incident status in our vocabulary, derived from Microsoft's status word. */
   status: z.enum(INCIDENT_STATUSES),
   /** Component status the source implies for its services; `unknown` for words we do not know. */
