@@ -111,6 +111,68 @@ export const SiteConfigSchema = z.object({
   historyPageSize: z.number().int().positive().default(50),
 });
 
+/** Payload formats a notification target can receive. */
+export const NOTIFICATION_FORMATS = ['json', 'teams', 'slack', 'discord'] as const;
+export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
+
+/** What happened to an incident, as a notification announces it. */
+export const NOTIFICATION_EVENT_TYPES = ['suspected', 'opened', 'updated', 'resolved'] as const;
+export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
+
+const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name');
+
+/** One outgoing webhook. Webhook URLs are secrets: prefer `urlEnv` over `url`. */
+export const NotificationTargetSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,60}$/),
+    format: z.enum(NOTIFICATION_FORMATS),
+    url: UrlSchema.optional(),
+    /** Name of the environment variable holding the webhook URL. */
+    urlEnv: EnvNameSchema.optional(),
+    /** Only incidents that touch one of these services; every service when absent. */
+    services: z.array(ServiceIdSchema).min(1).optional(),
+    /** Only these event types; all when absent. */
+    events: z.array(z.enum(NOTIFICATION_EVENT_TYPES)).min(1).optional(),
+    /** Language of chat messages; `site.defaultLang` when absent. */
+    lang: z.enum(LANGUAGES).optional(),
+    /** json format: environment variable holding a secret that signs each body (HMAC-SHA256). */
+    secretEnv: EnvNameSchema.optional(),
+    enabled: z.boolean().default(true),
+  })
+  .refine((t) => (t.url === undefined) !== (t.urlEnv === undefined), {
+    message: 'set exactly one of url or urlEnv',
+    path: ['url'],
+  });
+export type NotificationTarget = z.output<typeof NotificationTargetSchema>;
+
+export const NotificationsConfigSchema = z
+  .object({
+    targets: z.array(NotificationTargetSchema).default([]),
+    /** Attempts per event and target before it is given up. */
+    maxAttempts: z.number().int().positive().default(10),
+    /** An event still undelivered this long after it was queued is given up. */
+    maxAgeHours: z.number().positive().default(24),
+    /** Deadline of one delivery attempt, connect to response. */
+    timeoutMs: z.number().int().positive().default(10_000),
+    /** Deliveries in flight at once (never more than one per target, so order holds). */
+    concurrency: z.number().int().positive().default(4),
+    /** First retry delay; doubles per attempt (with jitter) up to `maxBackoffMs`. */
+    backoffBaseMs: z.number().int().positive().default(5_000),
+    maxBackoffMs: z.number().int().positive().default(30 * 60_000),
+    /** Longest Retry-After (429/503) honoured; a longer one is clamped. */
+    maxRetryAfterSeconds: z.number().positive().default(3_600),
+    /** Delivered and given-up entries stay in the outbox this long, so a replayed event is not sent twice. */
+    keepDays: z.number().positive().default(7),
+  })
+  .superRefine((n, ctx) => {
+    const seen = new Set<string>();
+    n.targets.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', message: `target id "${t.id}" appears twice`, path: ['targets', i, 'id'] });
+      seen.add(t.id);
+    });
+  });
+export type NotificationsConfig = z.output<typeof NotificationsConfigSchema>;
+
 export const ConfigSchema = z.object({
   site: SiteConfigSchema.prefault({}),
   /** Where records live; relative to the config file's folder. */
@@ -122,6 +184,8 @@ export const ConfigSchema = z.object({
   reports: ReportsConfigSchema.prefault({}),
   /** Cron expression for `npm start`'s cycle. */
   schedule: z.string().default('*/2 * * * *'),
+  /** Outgoing webhooks on incident changes (README § Notifications). */
+  notifications: NotificationsConfigSchema.prefault({}),
 });
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
