@@ -1,0 +1,272 @@
+/**
+ * Correlation: stored incidents + loaded signals → incidents. Pure and deterministic: the same
+ * input (in any order) gives the same output, and feeding the output back with the same signals
+ * changes nothing. A signal already in an incident's evidence stays there; new signals are routed
+ * in time order (observedAt, id) until no further signal finds a place. No stored incident is ever
+ * dropped: an incident folded into another keeps resolving through the survivor's `mergedIds`.
+ */
+import { IncidentSchema, type Incident, type Signal } from '../../src/domain/schemas.ts';
+import type { ServiceId } from '../../src/domain/services.ts';
+import { deriveIncident, evidenceStart, isFullyLoaded, outletKey, sortServices, type IncidentDraft } from './derive.ts';
+import { makeIncidentId } from './ids.ts';
+import { canAttach, canConfirm, canOpenFromPress, compareCandidates, shouldMerge, type CorrelationSettings } from './rules.ts';
+
+export interface CorrelateInput {
+  /** Every stored incident (none is ever dropped). */
+  incidents: readonly Incident[];
+  /** Signals to correlate: the stored ones within the horizon plus this cycle's new ones. */
+  signals: readonly Signal[];
+  settings: CorrelationSettings;
+  now: Date;
+}
+
+export interface MergeRecord {
+  into: string;
+  from: string;
+}
+
+export interface CorrelateResult {
+  /** All incidents, sorted by id. Unchanged ones are the stored objects themselves. */
+  incidents: Incident[];
+  /** New incidents and incidents whose content changed (`updatedAt` = now). */
+  changed: Incident[];
+  /** Ids of incidents opened in this run. */
+  opened: string[];
+  /** Incidents folded into another; `from` no longer has a file of its own. */
+  merged: MergeRecord[];
+  /** Loaded signals that belong to no incident (single-outlet reports, unrelated articles…). */
+  unassigned: number;
+}
+
+const keyOf = (s: Signal) => `${s.source.id}\u0000${s.official!.key}`;
+
+/** Deep equality of two records on their serialized, schema-ordered form, `updatedAt` aside. */
+function sameContent(a: Incident, b: Incident): boolean {
+  return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
+}
+
+export function correlateSignals(input: CorrelateInput): CorrelateResult {
+  const { settings, now } = input;
+  const nowIso = now.toISOString();
+  const signals = [...new Map(input.signals.map((s) => [s.id, s])).values()].sort(
+    (a, b) => a.observedAt.localeCompare(b.observedAt) || a.id.localeCompare(b.id),
+  );
+  const signalById = new Map(signals.map((s) => [s.id, s]));
+
+  const drafts = new Map<string, IncidentDraft>();
+  const assigned = new Map<string, string>();
+  const storedIds = new Set<string>();
+  const existing = [...input.incidents].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  for (const incident of existing) {
+    storedIds.add(incident.id);
+    for (const m of incident.mergedIds) storedIds.add(m);
+    const draft: IncidentDraft = {
+      id: incident.id,
+      base: incident,
+      signals: new Map(),
+      mergedIds: new Set(incident.mergedIds),
+      createdAt: incident.createdAt,
+    };
+    for (const e of incident.evidence) {
+      if (assigned.has(e.signalId)) continue;
+      assigned.set(e.signalId, incident.id);
+      const s = signalById.get(e.signalId);
+      if (s) draft.signals.set(s.id, s);
+    }
+    drafts.set(incident.id, draft);
+  }
+
+  // Derived records, recomputed lazily after a draft changes.
+  const views = new Map<string, Incident>();
+  const view = (id: string): Incident => {
+    let v = views.get(id);
+    if (!v) {
+      v = deriveIncident(drafts.get(id)!, settings, now);
+      views.set(id, v);
+    }
+    return v;
+  };
+
+  // Indexes for the id joins: Microsoft refs, per-source official keys, refs cited by the press.
+  const refIndex = new Map<string, string>();
+  const keyIndex = new Map<string, string>();
+  const pressRefIndex = new Map<string, string>();
+  const index = (s: Signal, draftId: string) => {
+    if (s.official) {
+      if (s.official.ref && !refIndex.has(s.official.ref)) refIndex.set(s.official.ref, draftId);
+      if (!keyIndex.has(keyOf(s))) keyIndex.set(keyOf(s), draftId);
+    }
+    for (const ref of s.press?.refs ?? []) if (!pressRefIndex.has(ref)) pressRefIndex.set(ref, draftId);
+  };
+  for (const draft of drafts.values()) {
+    for (const ref of draft.base?.officialRefs ?? []) if (!refIndex.has(ref)) refIndex.set(ref, draft.id);
+  }
+  for (const s of signals) {
+    const draftId = assigned.get(s.id);
+    if (draftId) index(s, draftId);
+  }
+
+  const attach = (s: Signal, draftId: string) => {
+    drafts.get(draftId)!.signals.set(s.id, s);
+    assigned.set(s.id, draftId);
+    views.delete(draftId);
+    index(s, draftId);
+  };
+
+  const opened: string[] = [];
+  const open = (seed: string, group: Signal[], services: ServiceId[]) => {
+    const startedAt = group.map(evidenceStart).sort()[0]!;
+    const taken = new Set([...drafts.keys(), ...storedIds]);
+    const id = makeIncidentId(startedAt, sortServices(services)[0]!, seed, taken);
+    drafts.set(id, { id, base: null, signals: new Map(), mergedIds: new Set(), createdAt: nowIso });
+    opened.push(id);
+    for (const s of group) attach(s, id);
+  };
+
+  const openDraftIds = () => [...drafts.keys()];
+
+  const routeOfficial = (s: Signal): boolean => {
+    const o = s.official!;
+    const joined =
+      (o.ref ? refIndex.get(o.ref) : undefined) ?? keyIndex.get(keyOf(s)) ?? (o.ref ? pressRefIndex.get(o.ref) : undefined);
+    if (joined) {
+      attach(s, joined);
+      return true;
+    }
+    if (s.services.length === 0) return false;
+    const suspected = openDraftIds()
+      .map(view)
+      .filter((inc) => canConfirm(s, inc, settings))
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+    if (suspected[0]) {
+      attach(s, suspected[0].id);
+      return true;
+    }
+    open(`official:${o.ref ?? `${s.source.id}:${o.key}`}`, [s], s.services);
+    return true;
+  };
+
+  const attachToCandidate = (s: Signal): boolean => {
+    const candidates = openDraftIds()
+      .map(view)
+      .filter((inc) => canAttach(s, inc, settings))
+      .sort((a, b) => compareCandidates(s, a, b));
+    if (!candidates[0]) return false;
+    attach(s, candidates[0].id);
+    return true;
+  };
+
+  const routePress = (s: Signal, pending: Signal[]): boolean => {
+    const press = s.press!;
+    if (press.kind === 'unrelated') return false;
+    for (const ref of press.refs) {
+      const target = refIndex.get(ref);
+      if (target) {
+        attach(s, target);
+        return true;
+      }
+    }
+    if (s.services.length === 0) return false;
+    if (attachToCandidate(s)) return true;
+    if (!canOpenFromPress(s)) return false;
+    // Enough independent outlets for one service within the press window open a suspected incident.
+    const from = Date.parse(s.observedAt) - settings.pressWindowMinutes * 60_000;
+    for (const service of sortServices(s.services)) {
+      const seen = new Set<string>();
+      const group = pending.filter((p) => {
+        if (assigned.has(p.id) || !canOpenFromPress(p) || !p.services.includes(service)) return false;
+        const t = Date.parse(p.observedAt);
+        if (t < from || p.observedAt > s.observedAt) return false;
+        // The same article reached twice (two feeds, two instances) is one piece of evidence.
+        const url = p.press!.canonicalUrl;
+        if (seen.has(url)) return false;
+        seen.add(url);
+        return true;
+      });
+      const outlets = new Set(group.map((p) => outletKey(p, settings.communitySourceIds)));
+      if (outlets.size >= settings.minOutletsForSuspected) {
+        const first = group[0]!;
+        open(`press:${service}:${first.id}`, group, [service]);
+        return true;
+      }
+    }
+    return false;
+  };
+
+  const routeCrowd = (s: Signal): boolean => {
+    if (s.services.length === 0) return false;
+    if (attachToCandidate(s)) return true;
+    open(`crowd:${s.id}`, [s], s.services);
+    return true;
+  };
+
+  const route = (s: Signal, pending: Signal[]): boolean => {
+    if (s.official) return routeOfficial(s);
+    if (s.crowd) return routeCrowd(s);
+    if (s.press) return routePress(s, pending);
+    return false;
+  };
+
+  const merged: MergeRecord[] = [];
+  const mergePass = (): boolean => {
+    let any = false;
+    const ids = [...drafts.keys()].sort();
+    for (const officialId of ids) {
+      if (!drafts.has(officialId)) continue;
+      for (const suspectedId of ids) {
+        if (suspectedId === officialId || !drafts.has(suspectedId) || !drafts.has(officialId)) continue;
+        const a = view(officialId);
+        const b = view(suspectedId);
+        if (!shouldMerge(a, b, settings)) continue;
+        // The record that existed first survives; the other's id stays resolvable through mergedIds.
+        const [survivor, absorbed] =
+          a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? [officialId, suspectedId] : [suspectedId, officialId];
+        const from = drafts.get(absorbed)!;
+        const into = drafts.get(survivor)!;
+        if (!isFullyLoaded(from)) continue;
+        for (const s of from.signals.values()) attach(s, survivor);
+        into.mergedIds.add(absorbed);
+        for (const m of from.mergedIds) into.mergedIds.add(m);
+        if (from.createdAt < into.createdAt) into.createdAt = from.createdAt;
+        drafts.delete(absorbed);
+        views.delete(absorbed);
+        for (const [k, v] of refIndex) if (v === absorbed) refIndex.set(k, survivor);
+        for (const [k, v] of keyIndex) if (v === absorbed) keyIndex.set(k, survivor);
+        for (const [k, v] of pressRefIndex) if (v === absorbed) pressRefIndex.set(k, survivor);
+        merged.push({ into: survivor, from: absorbed });
+        any = true;
+      }
+    }
+    return any;
+  };
+
+  for (;;) {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      const pending = signals.filter((s) => !assigned.has(s.id));
+      for (const s of pending) {
+        if (assigned.has(s.id)) continue;
+        if (route(s, pending)) progress = true;
+      }
+    }
+    if (!mergePass()) break;
+  }
+
+  const incidents: Incident[] = [];
+  const changed: Incident[] = [];
+  for (const draft of drafts.values()) {
+    const derived = IncidentSchema.parse(view(draft.id));
+    if (draft.base && sameContent(derived, draft.base)) {
+      incidents.push(draft.base);
+      continue;
+    }
+    const stamped = { ...derived, updatedAt: nowIso };
+    incidents.push(stamped);
+    changed.push(stamped);
+  }
+  incidents.sort((a, b) => a.id.localeCompare(b.id));
+  changed.sort((a, b) => a.id.localeCompare(b.id));
+  const unassigned = signals.filter((s) => !assigned.has(s.id)).length;
+  return { incidents, changed, opened: opened.filter((id) => drafts.has(id)).sort(), merged, unassigned };
+}
