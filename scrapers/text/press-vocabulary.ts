@@ -1,0 +1,221 @@
+/**
+ * Word lists the press/community classifier uses, as data. Terms are lower case; a space matches
+ * any run of spaces or hyphens ("microsoft 365" matches "Microsoft-365-Dienste"); a leading `*`
+ * allows letters before the term (German closed compounds: "Großstörung"), a trailing `*` allows
+ * letters after it; umlauts also match their ae/oe/ue/ss spellings. A RegExp is used as is (on
+ * lower-cased text). The matching code in classify.ts knows nothing about particular words.
+ */
+import type { ServiceId } from '../../src/domain/services.ts';
+
+export type Term = string | RegExp;
+
+/** Words that report a current disruption outright. */
+export const OUTAGE_STRONG: readonly Term[] = [
+  // en
+  'outage', 'outages', 'down', 'is down', 'went down', 'goes down', 'not working', 'stopped working', 'stops working',
+  'unavailable', 'inaccessible', 'unreachable', 'disruption', 'disruptions', 'disrupted', 'disrupts', 'service interruption',
+  'interruption', 'offline', 'knocked offline', 'knocks offline', 'takes down', 'took down', 'crash', 'crashes', 'crashing',
+  'crashed', 'fails', 'failing', 'fail to', 'failed to', 'failure', 'failures', 'broken', 'blackout', 'meltdown',
+  "can't access", 'cannot access', 'unable to', "can't sign in", 'locked out', 'lock users out', 'not loading',
+  'won\'t load', 'not syncing', 'stops syncing', 'blocks access',
+  // de
+  '*störung', '*störungen', 'gestört', '*ausfall', '*ausfälle', 'ausgefallen', 'totalausfall', '*panne', '*pannen',
+  'nicht erreichbar', 'nicht verfügbar', 'nicht nutzbar', 'nicht mehr erreichbar', 'lahmgelegt', /\blegt(?:e|en)?\b[^.!?]{0,60}\blahm\b/,
+  'streikt', 'streiken', 'stillstand', 'geht nicht', 'gehen nicht', 'funktioniert nicht', 'funktionieren nicht',
+  'stürzt ab', 'stürzen ab', 'absturz', 'abstürze', 'kein zugriff', 'ohne zugriff', 'können nicht', 'können keine',
+  'kann nicht', 'lassen sich nicht', 'lässt sich nicht', 'scheitert', 'scheitern', 'schlägt fehl', 'schlagen fehl',
+  'brechen ab', 'bricht ab', 'lädt nicht', 'laden nicht', 'antwortet nicht',
+];
+
+/** Words that contain an outage word without meaning one; blanked before outage words are matched. */
+export const OUTAGE_FALSE_FRIENDS: readonly Term[] = ['zerstörung', 'zerstörungen', 'datenpanne', 'datenpannen', 'zahlungsausfall', 'zahlungsausfälle'];
+
+/** Words that report trouble short of an outage, or an acknowledgement that something is wrong. */
+export const OUTAGE_MEDIUM: readonly Term[] = [
+  // en
+  'issue', 'issues', 'problem', 'problems', 'degraded', 'degradation', 'delay', 'delays', 'delayed', 'slow', 'slowdown',
+  'error', 'errors', 'elevated errors', 'intermittent', 'glitch', 'glitches', 'trouble', 'troubles', 'struggling',
+  'dropping', 'hit by', 'hits', 'affected', 'affects', 'impacted', 'impacting', 'bounces', 'bouncing', 'something went wrong',
+  'investigating', 'investigates', 'looking into', 'users report', 'report problems', 'suffers',
+  // de
+  'probleme', 'problemen', 'problem', 'einschränkungen', 'eingeschränkt', 'beeinträchtigt', 'beeinträchtigung*', 'verzögerungen',
+  'verzögert', 'verspätet', 'langsam', 'fehler', 'fehlermeldung*', 'anmeldeprobleme', 'verbindungsprobleme', 'zustellprobleme',
+  'lahm', 'hängt', 'hängen', 'hakt', 'zickt', 'mucken', 'macht probleme', 'betroffen', 'untersucht', 'bestätigt problem',
+  'arbeitet an einer lösung', 'nutzer melden', 'keine mails', 'keine e-mails', 'erhalten keine', 'zeigt keine',
+];
+
+/** The disruption is over. */
+export const RESOLUTION: readonly Term[] = [
+  'resolved', 'restored', 'restores', 'back up', 'back online', 'is back', 'are back', 'fixed', 'fixes', 'mitigated',
+  'recovered', 'recovering', 'working again', 'back to normal', 'ends', 'ended',
+  'behoben', 'wiederhergestellt', 'entwarnung', 'läuft wieder', 'laufen wieder', 'funktioniert wieder', 'funktionieren wieder',
+  'wieder erreichbar', 'wieder verfügbar', 'wieder online', 'wieder normal', 'beendet', 'beendet*', 'normalbetrieb',
+  'ist vorbei', 'beseitigt',
+];
+
+/** Looking back at a finished disruption: cause, apology, compensation, lessons. Attaches, never opens. */
+export const FOLLOWUP: readonly Term[] = [
+  'what caused', 'caused by', 'root cause', 'post mortem', 'postmortem', 'post incident', 'incident report', 'incident review',
+  'preliminary report', 'explains', 'explained', 'what went wrong', 'blames', 'blamed', 'traced to', 'cause of', 'reveals cause',
+  'apologizes', 'apologises', 'apology', 'compensation', 'service credits', 'refund', 'refunds', 'lessons', 'aftermath',
+  'after the outage', 'following the outage', 'in the wake of', 'days after', 'weeks after',
+  '*ursache', 'ursachen', 'als grund', 'grund für', 'erklärt', 'erklärung', 'begründet', 'entschuldigt', 'entschuldigung',
+  'entschädigung', 'gutschrift*', 'rückblick', 'aufarbeitung', 'lehren', 'verspricht verbesserungen',
+  /\bnach de[mr] [\p{L}\d-]*(?:störung|stoerung|ausfall|panne)\b/u, 'nach der störung', 'nach dem ausfall',
+];
+
+/** How-tos and evergreen service pieces: they attach to an incident as context, never open one. */
+export const EXPLAINER: readonly Term[] = [
+  'how to', 'how do i', 'how do you', "here's how", 'here is how', 'what to do', 'tips', 'guide', 'troubleshoot*',
+  'step by step', /^fix(?:ed)?:/, 'ways to', 'explainer', 'faq',
+  'so beheben sie', 'so lösen sie', 'so prüfen sie', 'so klappt', "so geht's", 'so geht', 'so reparieren sie', 'anleitung',
+  'tipps', 'ratgeber', 'was tun', 'was sie tun können', 'hilfe bei', 'checkliste', 'reparieren', 'einrichten',
+];
+
+/** Advertising and sponsored items. */
+export const ADS: readonly Term[] = [
+  /^heise-angebot\b/, 'heise-angebot', /^anzeige\b/, 'anzeige:', 'anzeige |', 'sponsored', 'advertorial', /^deals?\b/, 'deal:',
+  'deal alert', 'best deals', 'black friday', 'cyber monday', 'webinar', 'workshop', 'online-workshop', 'gewinnspiel',
+  'rabatt', 'gutschein', 'prozent günstiger', '% off', 'lifetime license', 'lifetime subscription', /^techstage\b/,
+];
+
+/** Security stories: vulnerabilities, attacks, patches. Not outages unless a strong outage word is also there. */
+export const SECURITY: readonly Term[] = [
+  /\bcve-\d{4}-\d{3,}/, 'vulnerability', 'vulnerabilities', 'flaw', 'flaws', 'exploit', 'exploits', 'exploited', 'exploitation',
+  'zero day', 'zero-day', 'patchday', 'patch tuesday', 'phishing', 'malware', 'ransomware', 'hacker', 'hackers', 'hacked',
+  'attackers', 'spoof', 'spoofing', 'breach', 'backdoor', 'security update', 'proxylogon', 'proxyshell', 'toolshell',
+  'sicherheitslücke*', '*lücke', '*lücken', 'schwachstelle*', 'angreifer', 'datenleck', 'datenpanne', 'datenabfluss', 'sicherheitsupdate',
+];
+
+/** Finance and stock news. */
+export const FINANCE: readonly Term[] = [
+  '*aktie', 'aktien', 'stock', 'stocks', 'shares', 'earnings', 'quartalszahlen', 'umsatz', 'revenue', 'analyst', 'analysts',
+  'analysten', 'investor', 'investors', 'anleger', 'börse', 'nasdaq', 'dow jones', 'price target', 'kursziel', 'dividend',
+  'market cap', 'wall street', 'quarterly results', 'fiscal year', 'geschäftszahlen',
+];
+
+/** Other companies' products; an outage of theirs is not ours (clause attribution in classify.ts). */
+export const OTHER_VENDORS: readonly Term[] = [
+  'gmail', 'google', 'google workspace', 'google cloud', 'slack', 'zoom', 'aws', 'amazon web services', 'cloudflare',
+  'crowdstrike', 'github', 'openai', 'chatgpt', 'proton', 'proton mail', 'gmx', 'web.de', 't-online', 'yahoo', 'icloud',
+  'apple', 'discord', 'spotify', 'signal', 'whatsapp', 'facebook', 'instagram', 'twitter', 'dropbox', 'salesforce',
+  'webex', 'telekom', 'vodafone', 'ionos', 'fastly', 'akamai', 'oracle',
+];
+
+/** "Users switch to X", "X unaffected": X is a bystander of someone else's outage. */
+export const BYSTANDER: readonly Term[] = [
+  'unaffected', 'not affected', 'nicht betroffen', 'flock to', 'switch to', 'switching to', 'ausweichen', 'weichen auf',
+  'alternative', 'alternatives', 'alternativen', 'instead', 'stattdessen', 'rivals', 'konkurrenz', 'profitiert', 'benefits',
+];
+
+/** Words that say the text is about Microsoft at all (context for weak service terms). */
+export const MICROSOFT_CONTEXT: readonly Term[] = ['microsoft', 'microsofts', "microsoft's", 'ms', 'msft', 'redmond'];
+
+/**
+ * Phrases that contain a service word without naming the service. Their span is blanked before
+ * service terms are matched.
+ */
+export const NOT_SERVICE_PHRASES: readonly Term[] = [
+  'github copilot', 'copilot+ pc', 'copilot+ pcs', 'copilot+', 'copilot-pc*',
+  'exchange server', 'exchange-server', 'exchange se', /\bexchange(?: server)? 20(?:10|13|16|19)\b/, 'sharepoint server',
+  /\bsharepoint(?: server)? 20(?:13|16|19)\b/, 'lokale exchange', 'exchange on premises', 'exchange on-premises',
+  'economic outlook', 'financial outlook', 'market outlook', 'business outlook', 'growth outlook', 'earnings outlook',
+  'revenue outlook', 'sales outlook', 'weather outlook', 'global outlook', 'industry outlook', 'annual outlook', 'quarterly outlook',
+  /\b(?:raises|raised|cuts|cut|lowers|lowered|lifts|trims|boosts|maintains|reaffirms|keeps)\s+(?:its\s+|annual\s+|full-year\s+)?outlook\b/,
+  /\boutlook\s+(?:20\d\d|for\s+(?:20\d\d|the\s+(?:year|quarter|economy|industry|market|sector)|q[1-4]|fiscal|next\s+year))\b/,
+  'stock exchange', 'crypto exchange', 'data exchange', 'exchange rate', 'exchange rates', 'in exchange for', 'foreign exchange',
+  'home office', 'home-office', 'box office', 'back office', 'oval office', 'head office', 'post office', 'front office',
+  'office space', 'office building', 'the word', 'a word', 'word of',
+];
+
+/**
+ * Service terms that are also common words. `capital`: must start upper-case in the original (for
+ * edited text only; community posts are matched case-blind). `cue`: needs a product cue within
+ * `CUE_WINDOW` words (another service, Microsoft, an outage or resolution word, or a product noun).
+ * `blockBefore`: a word right before it that makes it a common noun. `notCompoundHead`: "IT-Teams"
+ * is a team, "Teams-Ausfall" is the product. `requireContext`: a term that must also appear.
+ */
+export interface AmbiguousRule {
+  capital: boolean;
+  cue: boolean;
+  blockBefore: readonly string[];
+  notCompoundHead: boolean;
+  requireContext?: readonly Term[];
+  /** The term names someone else's product when this appears anywhere in the text. */
+  blockedByContext?: readonly Term[];
+}
+
+const COMMON_MODIFIERS = [
+  'their', 'our', 'your', 'its', 'his', 'her', 'my', 'the', 'these', 'those', 'many', 'several', 'two', 'three', 'small', 'large',
+  'sales', 'product', 'it', 'security', 'engineering', 'support', 'dev', 'development', 'marketing', 'remote', 'hybrid',
+  'rescue', 'red', 'blue', 'agile', 'ops', 'devops', 'design', 'research', 'national', 'sports', 'football',
+  'ihre', 'unsere', 'seine', 'viele', 'mehrere', 'die', 'kleine', 'große', 'eigene', 'eigenen', 'alle',
+];
+
+export const AMBIGUOUS_TERMS: Readonly<Record<string, AmbiguousRule>> = {
+  outlook: { capital: true, cue: false, blockBefore: [], notCompoundHead: false },
+  teams: { capital: true, cue: true, blockBefore: COMMON_MODIFIERS, notCompoundHead: true },
+  exchange: { capital: true, cue: true, blockBefore: ['stock', 'crypto', 'data', 'foreign', 'currency', 'in', 'an', 'the'], notCompoundHead: true },
+  office: { capital: true, cue: true, blockBefore: ['home', 'box', 'back', 'oval', 'post', 'head', 'front', 'the', 'an', 'im', 'ins'], notCompoundHead: true },
+  word: { capital: true, cue: true, blockBefore: ['the', 'a', 'one', 'last', 'final', 'das', 'ein'], notCompoundHead: true },
+  excel: { capital: true, cue: true, blockBefore: ['to'], notCompoundHead: true },
+  powerpoint: { capital: false, cue: true, blockBefore: [], notCompoundHead: false },
+  copilot: { capital: false, cue: false, blockBefore: [], notCompoundHead: false, blockedByContext: ['github'] },
+  afd: { capital: false, cue: false, blockBefore: [], notCompoundHead: false, requireContext: ['azure', 'front door', 'cdn'] },
+  entra: { capital: false, cue: false, blockBefore: [], notCompoundHead: false },
+};
+
+/** Words close to an ambiguous product name that say "the product": app, client, calls, … */
+export const PRODUCT_NOUNS: readonly Term[] = [
+  'app', 'apps', 'client', 'desktop', 'mobile', 'web', 'online', 'chat', 'chats', 'call', 'calls', 'meeting', 'meetings',
+  'besprechung*', 'kalender', 'calendar', 'nutzer', 'users', 'user', 'konto', 'account', 'admin', 'admins', 'channel',
+  'channels', 'kanäle', 'meetings', 'video*', 'anrufe', 'nachrichten', 'messages',
+];
+
+/** Words between two listed names ("Outlook, Teams und OneDrive"). */
+export const CUE_WINDOW = 3;
+
+/** Suffixes that form closed compounds with a service name or with "mail": Outlookausfall, #outlookdown. */
+export const COMPOUND_SUFFIXES: readonly string[] = ['ausfall', 'ausfälle', 'störung', 'störungen', 'probleme', 'panne', 'chaos', 'down'];
+
+/** Extra terms per service beyond the catalog (inflections and phrasings the catalog does not list). */
+export const SERVICE_TERM_EXTRAS: Readonly<Partial<Record<ServiceId, { strong?: readonly string[]; weak?: readonly string[] }>>> = {
+  'exchange-online': {
+    strong: ['outlook für windows', 'outlook for windows', 'outlook im web', 'outlook-app', 'outlook app'],
+    weak: ['e-mails', 'emails', 'mail', 'mails', 'postfächer', 'mailboxes', 'webmail', 'mailzustellung', 'mail delivery', 'mailausfall'],
+  },
+  teams: { strong: ['teams-kalender', 'teams calls', 'teams-meetings', 'teams chat'] },
+  'entra-id': {
+    strong: ['microsoft authenticator', 'entra-id'],
+    weak: ['sign-ins', 'sign in', 'log in', 'logins', 'anmelden', 'einloggen', 'anmeldeprobleme', 'anmeldeseite'],
+  },
+  'm365-apps': { strong: ['microsoft-365-dienste', 'office 365', 'word online', 'excel online'] },
+  onedrive: { strong: ['onedrive-synchronisierung'] },
+};
+
+/**
+ * A weak (topic) term of the key service does not count when one of these services is named
+ * outright: mail words next to "Hotmail" are Outlook.com's, sign-in words next to "Outlook.com" are
+ * the Microsoft account's, not Entra ID's.
+ */
+export const WEAK_TERM_BLOCKERS: Readonly<Partial<Record<ServiceId, readonly ServiceId[]>>> = {
+  'exchange-online': ['outlook-com'],
+  'outlook-com': ['exchange-online'],
+  'entra-id': ['outlook-com'],
+};
+
+/** Clause boundaries for attributing an outage word to a name when another vendor is mentioned. */
+export const CLAUSE_SPLIT = /[:;,!?|]|\s[–—-]\s|\s(?:as|while|after|als|während|nachdem|but|aber)\s/u;
+
+/** Score weights (documented in README § Press and community sources). */
+export const WEIGHTS = {
+  serviceInTitle: 3,
+  serviceInSummary: 1,
+  strongOutage: 3,
+  mediumOutage: 2,
+  officialRef: 4,
+  exclusion: -5,
+} as const;
+
+/** Minimum score for kind `outage` (a named service plus any outage word reaches it). */
+export const OUTAGE_MIN_SCORE = 5;
