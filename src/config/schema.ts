@@ -173,6 +173,39 @@ export const NotificationsConfigSchema = z
   });
 export type NotificationsConfig = z.output<typeof NotificationsConfigSchema>;
 
+/** The self-check ("is it me?"): where look-ups go and how hard they may be used. */
+export const SelfCheckConfigSchema = z.object({
+  /** Serve /check (needs `npm start`; on static hosting the page points to `npm run check`). */
+  enabled: z.boolean().default(true),
+  /** DNS servers as `ip` or `ip:port`; empty = the system's resolvers. */
+  dnsServers: z.array(z.string().min(1)).default([]),
+  /** Per DNS try, in milliseconds. */
+  timeoutMs: z.number().int().positive().default(3_000),
+  tries: z.number().int().positive().max(5).default(2),
+  /** Whole-request deadline for one directory look-up. */
+  httpTimeoutMs: z.number().int().positive().default(5_000),
+  /** Bases of Microsoft's public directory endpoints (tests point them at a local server). */
+  directory: z
+    .object({
+      realmBaseUrl: UrlSchema.default('https://login.microsoftonline.com'),
+      userRealmBaseUrl: UrlSchema.default('https://login.microsoftonline.com'),
+      openIdBaseUrl: UrlSchema.default('https://login.microsoftonline.com'),
+    })
+    .prefault({}),
+  /** How long one domain's facts are reused. */
+  cacheSeconds: z.number().int().nonnegative().default(300),
+  /** Shorter reuse for results with a failed look-up or a domain Microsoft does not know. */
+  negativeCacheSeconds: z.number().int().nonnegative().default(60),
+  /** Outgoing look-ups (DNS and HTTP together) in flight at once, across all visitors. */
+  maxConcurrentLookups: z.number().int().positive().default(16),
+  /** Look-ups allowed to wait for a slot; beyond that a look-up is reported as unknown at once. */
+  maxQueuedLookups: z.number().int().nonnegative().default(256),
+  /** Checks per client per minute (the report endpoint's limiter when available). */
+  rateLimitPerMinute: z.number().int().positive().default(10),
+  /** Local part sent where an endpoint wants a login name; never the visitor's. */
+  placeholderMailbox: z.string().regex(/^[a-z0-9._-]{1,32}$/).default('nobody'),
+});
+
 export const ConfigSchema = z.object({
   site: SiteConfigSchema.prefault({}),
   /** Where records live; relative to the config file's folder. */
@@ -182,6 +215,7 @@ export const ConfigSchema = z.object({
   correlation: CorrelationConfigSchema.prefault({}),
   crowd: CrowdConfigSchema.prefault({}),
   reports: ReportsConfigSchema.prefault({}),
+  selfCheck: SelfCheckConfigSchema.prefault({}),
   /** Cron expression for `npm start`'s cycle. */
   schedule: z.string().default('*/2 * * * *'),
   /** Outgoing webhooks on incident changes (README § Notifications). */
