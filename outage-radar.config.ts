@@ -15,9 +15,9 @@ export default defineConfig({
   schedule: '*/2 * * * *',
   sources: [
     // Official: Microsoft
-    { id: 'status-cloud-microsoft-mac', adapter: 'status-cloud-microsoft-posts', url: 'https://status.cloud.microsoft/api/posts/mac', intervalMinutes: 5 },
-    { id: 'status-cloud-microsoft-consumer', adapter: 'status-cloud-microsoft-posts', url: 'https://status.cloud.microsoft/api/posts/m365Consumer', intervalMinutes: 5 },
-    { id: 'status-cloud-microsoft-feed', adapter: 'status-cloud-microsoft-feed', url: 'https://status.cloud.microsoft/api/feed/mac', intervalMinutes: 5 },
+    { id: 'status-cloud-microsoft-mac', adapter: 'status-cloud-microsoft-posts', url: 'https://status.cloud.microsoft/api/posts/mac', intervalMinutes: 5, services: ['m365-admin', 'exchange-online', 'teams', 'sharepoint', 'onedrive', 'm365-apps', 'copilot'] },
+    { id: 'status-cloud-microsoft-consumer', adapter: 'status-cloud-microsoft-posts', url: 'https://status.cloud.microsoft/api/posts/m365Consumer', intervalMinutes: 5, services: ['outlook-com', 'teams', 'sharepoint', 'onedrive', 'm365-apps', 'copilot'] },
+    { id: 'status-cloud-microsoft-feed', adapter: 'status-cloud-microsoft-feed', url: 'https://status.cloud.microsoft/api/feed/mac', intervalMinutes: 5, services: ['m365-admin', 'exchange-online', 'teams', 'sharepoint', 'onedrive', 'm365-apps', 'copilot'] },
     { id: 'azure-status-rss', adapter: 'azure-status-rss', url: 'https://rssfeed.azure.status.microsoft/en-us/status/feed/', intervalMinutes: 5 },
     // Active only when GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET are set.
     { id: 'graph-service-health', adapter: 'graph-service-health', url: 'https://graph.microsoft.com/v1.0', tokenUrl: 'https://login.microsoftonline.com', intervalMinutes: 3 },

@@ -1,0 +1,109 @@
+/**
+ * Building blocks shared by the official adapters: one validated official Signal, the
+ * serviceStatus accumulator, and the checks every official payload passes (content type, JSON).
+ */
+import { SignalSchema, type Signal } from '../../src/domain/schemas.ts';
+import type { ServiceId } from '../../src/domain/services.ts';
+import { worseComponentStatus, type Classification, type ComponentStatus } from '../../src/domain/vocabulary.ts';
+import { SourceError } from '../http/errors.ts';
+import type { HttpResponse } from '../http/types.ts';
+import type { OfficialStatusMapping } from './_official-status.ts';
+import { clip } from './_official-text.ts';
+
+export interface OfficialSignalInput {
+  sourceId: string;
+  id: string;
+  observedAt: string;
+  fetchedAt: Date;
+  services: ServiceId[];
+  title: string;
+  text: string;
+  url: string | null;
+  ref: string | null;
+  key: string;
+  mapping: OfficialStatusMapping;
+  classification: Classification;
+  rawStatus: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+/** A schema-valid official signal; throws PARSE_FAILED naming the field when the input is not. */
+export function buildOfficialSignal(input: OfficialSignalInput): Signal {
+  const candidate = {
+    id: clip(input.id, 200),
+    source: { id: input.sourceId, kind: 'official' as const },
+    observedAt: input.observedAt,
+    fetchedAt: input.fetchedAt.toISOString(),
+    services: input.services,
+    title: clip(input.title.trim() || '(untitled)', 500),
+    text: clip(input.text, 8000),
+    url: input.url,
+    lang: 'en',
+    official: {
+      ref: input.ref,
+      key: input.key,
+      status: input.mapping.status,
+      componentStatus: input.mapping.componentStatus,
+      impact: input.mapping.impact,
+      classification: input.classification,
+      rawStatus: clip(input.rawStatus, 80),
+      isResolved: input.mapping.isResolved,
+      startedAt: input.startedAt,
+      endedAt: input.endedAt,
+    },
+  };
+  const parsed = SignalSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SourceError('PARSE_FAILED', `${input.sourceId}: signal ${input.id} is invalid at ${issue?.path.join('.')}: ${issue?.message}`, {
+      sourceId: input.sourceId,
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+/** Collects per-service assertions; the worse status wins when two rows speak for one service. */
+export class ServiceStatusAccumulator {
+  readonly #map = new Map<ServiceId, ComponentStatus>();
+
+  set(services: readonly ServiceId[], status: ComponentStatus): void {
+    for (const s of services) {
+      const known = this.#map.get(s);
+      this.#map.set(s, known ? worseComponentStatus(known, status) : status);
+    }
+  }
+
+  has(service: ServiceId): boolean {
+    return this.#map.has(service);
+  }
+
+  toRecord(): Partial<Record<ServiceId, ComponentStatus>> {
+    return Object.fromEntries([...this.#map].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+/** Throws SOURCE_WRONG_TYPE unless the response's Content-Type is one of `accepted` (MIME prefixes or `+json`-style suffixes). */
+export function requireContentType(res: HttpResponse, sourceId: string, accepted: readonly string[]): void {
+  const mime = (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const ok = accepted.some((a) => (a.startsWith('+') ? mime.endsWith(a) : mime === a));
+  if (!ok) {
+    throw new SourceError('SOURCE_WRONG_TYPE', `${sourceId}: expected ${accepted.join(' or ')}, got ${mime || 'no content type'}`, {
+      sourceId,
+      status: res.status,
+    });
+  }
+}
+
+export const JSON_TYPES = ['application/json', 'text/json', '+json'] as const;
+export const XML_TYPES = ['application/rss+xml', 'application/xml', 'text/xml', 'application/atom+xml', '+xml'] as const;
+
+/** JSON.parse that throws PARSE_FAILED. */
+export function parseJson(text: string, sourceId: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new SourceError('PARSE_FAILED', `${sourceId}: body is not valid JSON (${(cause as Error).message})`, { sourceId, cause });
+  }
+}
