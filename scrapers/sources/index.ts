@@ -1,0 +1,49 @@
+/**
+ * The adapter registry: adapter name (config `sources[].adapter`) → adapter module, loaded lazily
+ * so a cycle only imports what its enabled sources need.
+ */
+import type { SourceAdapterName } from '../../src/config/schema.ts';
+import type { SourceKind } from '../../src/domain/vocabulary.ts';
+import type { SourceAdapter } from './types.ts';
+
+type AdapterModule = { adapter: SourceAdapter };
+
+const LOADERS: Partial<Record<SourceAdapterName, () => Promise<AdapterModule>>> = {};
+
+/** Kind of evidence each adapter yields, known before its module loads (health of a source that never ran). */
+export const ADAPTER_KINDS: Record<SourceAdapterName, SourceKind> = {
+  'status-cloud-microsoft-posts': 'official',
+  'status-cloud-microsoft-feed': 'official',
+  'azure-status-rss': 'official',
+  'graph-service-health': 'official',
+  'news-feed': 'press',
+  'mastodon-tag': 'press',
+  reddit: 'press',
+};
+
+export class AdapterError extends Error {
+  readonly code = 'ADAPTER_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AdapterError';
+  }
+}
+
+/** Resolves an adapter by name; null when this build has no such adapter. */
+export type AdapterResolver = (name: SourceAdapterName) => Promise<SourceAdapter | null>;
+
+export const resolveAdapter: AdapterResolver = async (name) => {
+  const load = LOADERS[name];
+  if (!load) return null;
+  const mod = await load();
+  const adapter = mod.adapter;
+  if (!adapter || typeof adapter.fetch !== 'function' || adapter.name !== name) {
+    throw new AdapterError(`scrapers/sources/${name}.ts does not export an adapter named "${name}"`);
+  }
+  return adapter;
+};
+
+/** Names of the adapters this build carries. */
+export function availableAdapters(): SourceAdapterName[] {
+  return (Object.keys(LOADERS) as SourceAdapterName[]).sort();
+}
