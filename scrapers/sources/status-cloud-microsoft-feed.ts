@@ -1,0 +1,79 @@
+/**
+ * status.cloud.microsoft RSS: `/api/feed/mac` (and `/api/feed/ppac`). The same posts as the JSON
+ * endpoint, one `<item>` with a non-namespaced `<status>`, pubDate with a bare `Z` zone.
+ *
+ * The item guid is a post id that changes with every update, so the key is the same as the posts
+ * adapter's (workload + title + first "Start time:"): both paths to one incident join. Fail closed:
+ * a feed that is not RSS, is not a status channel, or has no item throws PARSE_FAILED; an unknown
+ * or missing `<status>` is `unknown`.
+ */
+import { servicesForWorkload } from '../../src/domain/services.ts';
+import type { Signal } from '../../src/domain/schemas.ts';
+import { SourceError } from '../http/errors.ts';
+import { requireContentType, ServiceStatusAccumulator, XML_TYPES } from './_official-signal.ts';
+import { parseFeedDate } from './_official-text.ts';
+import { parseRss, textOf, type RssFeed } from './_rss.ts';
+import { parsePost, workloadOfUrl, type PostsPayloadResult } from './status-cloud-microsoft-posts.ts';
+import type { FetchContext, SourceAdapter, SourceResult } from './types.ts';
+
+/** Pure: a parsed feed → signals, per-service status and active keys. */
+export function parseStatusFeed(feed: RssFeed, ctx: { sourceId: string; url: string; now: Date }): PostsPayloadResult {
+  if (!/status/i.test(feed.title ?? '')) {
+    throw new SourceError('PARSE_FAILED', `${ctx.sourceId}: channel "${feed.title ?? ''}" is not a status channel`, { sourceId: ctx.sourceId });
+  }
+  if (feed.items.length === 0) {
+    throw new SourceError('PARSE_FAILED', `${ctx.sourceId}: the status channel has no item`, { sourceId: ctx.sourceId });
+  }
+  const workload = workloadOfUrl(ctx.url);
+  const services = servicesForWorkload(workload);
+  const page = `${new URL(ctx.url).origin}/`;
+  const acc = new ServiceStatusAccumulator();
+  const signals: Signal[] = [];
+  const activeKeys: string[] = [];
+  for (const item of feed.items) {
+    const status = textOf(item.status) || null;
+    const link = item.link && /^https?:\/\//i.test(item.link) ? item.link : page;
+    const p = parsePost(
+      {
+        workload,
+        services,
+        textServices: workload.toLowerCase() === 'mac' ? 'fallback' : 'union',
+        title: item.title,
+        message: item.content ?? '',
+        status,
+        observedAt: parseFeedDate(item.pubDate) ?? parseFeedDate(feed.lastBuildDate) ?? ctx.now.toISOString(),
+      },
+      { sourceId: ctx.sourceId, now: ctx.now, url: link },
+    );
+    for (const s of p.serviceStatus) acc.set(s.services, s.status);
+    if (p.signal) signals.push(p.signal);
+    if (p.activeKey) activeKeys.push(p.activeKey);
+  }
+  return { signals, serviceStatus: acc.toRecord(), activeKeys: [...new Set(activeKeys)].sort() };
+}
+
+async function fetchFeed(ctx: FetchContext): Promise<SourceResult> {
+  const res = await ctx.http.request({
+    url: ctx.source.url,
+    expect: 'feed',
+    etag: ctx.validators.etag,
+    lastModified: ctx.validators.lastModified,
+    signal: ctx.signal,
+    sourceId: ctx.source.id,
+  });
+  const validators = { etag: res.etag, lastModified: res.lastModified };
+  if (res.notModified) {
+    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators, bodyHash: null };
+  }
+  requireContentType(res, ctx.source.id, XML_TYPES);
+  const feed = await parseRss(res.text, ctx.source.id);
+  const parsed = parseStatusFeed(feed, { sourceId: ctx.source.id, url: ctx.source.url, now: ctx.now });
+  return { outcome: 'ok', ...parsed, validators, bodyHash: res.bodyHash };
+}
+
+export const adapter: SourceAdapter = {
+  name: 'status-cloud-microsoft-feed',
+  kind: 'official',
+  defaultServices: ['m365-admin', 'exchange-online', 'teams', 'sharepoint', 'onedrive', 'm365-apps', 'copilot'],
+  fetch: fetchFeed,
+};
