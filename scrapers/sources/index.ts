@@ -8,7 +8,9 @@ import type { SourceAdapter } from './types.ts';
 
 type AdapterModule = { adapter: SourceAdapter };
 
-const LOADERS: Partial<Record<SourceAdapterName, () => Promise<AdapterModule>>> = {};
+const LOADERS: Partial<Record<SourceAdapterName, () => Promise<AdapterModule>>> = {
+  'status-cloud-microsoft-posts': () => import('./status-cloud-microsoft-posts.ts'),
+};
 
 /** Kind of evidence each adapter yields, known before its module loads (health of a source that never ran). */
 export const ADAPTER_KINDS: Record<SourceAdapterName, SourceKind> = {
