@@ -28,7 +28,8 @@ export const FactSchema = z.object({
 });
 export type Fact = z.output<typeof FactSchema>;
 
-export const DIRECTORY_STATES = ['managed', 'federated', 'unknown-to-microsoft', 'unavailable'] as const;
+/** `exists`: the tenant answered (OpenID) but the realm look-up failed, so managed/federated is open. */
+export const DIRECTORY_STATES = ['managed', 'federated', 'exists', 'unknown-to-microsoft', 'unavailable'] as const;
 export type DirectoryState = (typeof DIRECTORY_STATES)[number];
 
 export const DomainSummarySchema = z.object({

@@ -125,7 +125,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   }
   if (side === 'sender') return make('tenant', 'sender-side-code');
 
-  const directoryKnown = domain.directory === 'managed' || domain.directory === 'federated';
+  const directoryKnown = domain.directory === 'managed' || domain.directory === 'federated' || domain.directory === 'exists';
   const mailSymptom = symptom === null || symptom.kind === 'ndr';
   if (mailSymptom && directoryKnown && domain.mxAtMicrosoft === false && side !== 'microsoft-wide') {
     return make('tenant', 'mx-not-at-microsoft');
