@@ -186,7 +186,8 @@ function statusContent(s: StatusSnapshot | null): string {
     indicator: s.indicator,
     services: s.services.map(({ lastOfficialSuccessAt: _ignored, ...rest }) => rest),
     activeIncidentIds: s.activeIncidentIds,
-    sources: s.sources.map(({ lastSuccessAt: _ignored, ...rest }) => rest),
+    // ok and not_modified both mean "read fine"; the flip between them is no news for the site.
+    sources: s.sources.map(({ lastSuccessAt: _ignored, ...rest }) => ({ ...rest, state: rest.state === 'not_modified' ? 'ok' : rest.state })),
   });
 }
 

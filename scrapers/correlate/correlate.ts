@@ -38,7 +38,9 @@ export interface CorrelateResult {
   unassigned: number;
 }
 
-const keyOf = (s: Signal) => `${s.source.id}\u0000${s.official!.key}`;
+// Keys join across sources too: the posts JSON and the RSS feed of status.cloud.microsoft describe
+// the same post with the same key, and a Graph key is the Microsoft ref itself.
+const keyOf = (s: Signal) => s.official!.key;
 
 /** Deep equality of two records on their serialized, schema-ordered form, `updatedAt` aside. */
 function sameContent(a: Incident, b: Incident): boolean {
@@ -87,7 +89,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     return v;
   };
 
-  // Indexes for the id joins: Microsoft refs, per-source official keys, refs cited by the press.
+  // Indexes for the id joins: Microsoft refs, official keys, refs cited by the press.
   const refIndex = new Map<string, string>();
   const keyIndex = new Map<string, string>();
   const pressRefIndex = new Map<string, string>();

@@ -10,6 +10,7 @@ type AdapterModule = { adapter: SourceAdapter };
 
 const LOADERS: Partial<Record<SourceAdapterName, () => Promise<AdapterModule>>> = {
   'status-cloud-microsoft-posts': () => import('./status-cloud-microsoft-posts.ts'),
+  'status-cloud-microsoft-feed': () => import('./status-cloud-microsoft-feed.ts'),
 };
 
 /** Kind of evidence each adapter yields, known before its module loads (health of a source that never ran). */

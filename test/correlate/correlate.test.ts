@@ -41,6 +41,14 @@ describe('official ids join first', () => {
     expect(joined.officialRefs).toEqual([]);
   });
 
+  test('the same key from the posts JSON and the RSS feed of one status site joins', () => {
+    const r = run([
+      official({ at: t('08:00'), ref: null, key: 'scm-e408135f48d89e4ca129', source: 'status-cloud-microsoft-mac' }),
+      official({ at: t('08:00'), ref: null, key: 'scm-e408135f48d89e4ca129', source: 'status-cloud-microsoft-feed' }),
+    ]);
+    expect(only(r).evidence.map((e) => e.source.id)).toEqual(['status-cloud-microsoft-feed', 'status-cloud-microsoft-mac']);
+  });
+
   test('different refs for the same service stay separate incidents', () => {
     const r = run([official({ at: t('08:00'), ref: 'EX1000001' }), official({ at: t('08:10'), ref: 'EX1000002' })]);
     expect(r.incidents.map((i) => i.officialRefs)).toEqual(expect.arrayContaining([['EX1000001'], ['EX1000002']]));

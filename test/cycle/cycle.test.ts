@@ -106,6 +106,17 @@ describe('a cycle scrapes, correlates and writes', () => {
     expect((await readSignals(ctx.dir)).length).toBe(1);
   });
 
+  test('a 304 after a 200 is no change for the site', async () => {
+    const ctx = await setup();
+    ctx.world.behaviours.set('ms-posts', () => result([official({ at: t('08:00'), ref: 'EX1000009', source: 'ms-posts' })]));
+    await cycle(ctx, t('08:10'));
+    ctx.world.behaviours.set('ms-posts', () => result([], { outcome: 'not_modified', validators: { etag: null, lastModified: null } }));
+    const second = await cycle(ctx, t('08:20'));
+    expect(second.sources.find((s) => s.id === 'ms-posts')!.outcome).toBe('not_modified');
+    expect(second.changed).toBe(false);
+    expect((await readSourceHealth(ctx.dir)).get('ms-posts')!.etag).toBe('"v1"');
+  });
+
   test('a source is not read before its interval has passed', async () => {
     const ctx = await setup();
     await cycle(ctx, t('08:00'));
