@@ -27,7 +27,9 @@ import {
   PRODUCT_NOUNS,
   RESOLUTION,
   SECURITY,
+  SENTENCE_SPLIT,
   SERVICE_TERM_EXTRAS,
+  SUMMARY_WINDOW,
   WEAK_TERM_BLOCKERS,
   WEIGHTS,
   type Term,
@@ -251,6 +253,34 @@ function clauseAround(lower: string, pos: number): string {
   return lower.slice(start, end);
 }
 
+/** A trouble word (outage, degradation, resolution) within SUMMARY_WINDOW words in the same sentence. */
+function nearTrouble(lower: string, h: Span): boolean {
+  const sentence = sentenceAround(lower, h.start);
+  const local = { start: h.start - sentence.start, end: h.end - sentence.start };
+  const tokens = tokenize(sentence.text);
+  const at = tokenIndexAt(tokens, local.start);
+  const atEnd = tokenIndexAt(tokens, Math.max(local.start, local.end - 1));
+  const trouble = [...findTerms(sentence.text, OUTAGE_STRONG), ...findTerms(sentence.text, OUTAGE_MEDIUM), ...findTerms(sentence.text, RESOLUTION)];
+  return trouble.some((t) => {
+    const ti = tokenIndexAt(tokens, t.start);
+    return Math.min(Math.abs(ti - at), Math.abs(ti - atEnd)) <= SUMMARY_WINDOW;
+  });
+}
+
+function sentenceAround(lower: string, pos: number): { start: number; text: string } {
+  const split = new RegExp(SENTENCE_SPLIT.source, 'gu');
+  let start = 0;
+  let end = lower.length;
+  for (const m of lower.matchAll(split)) {
+    if (m.index + m[0].length <= pos) start = m.index + m[0].length;
+    else if (m.index >= pos) {
+      end = m.index;
+      break;
+    }
+  }
+  return { start, text: lower.slice(start, end) };
+}
+
 function hasOutageWord(cues: Cues, compoundHit: boolean): boolean {
   return compoundHit || cues.strong.length > 0 || cues.medium.length > 0;
 }
@@ -297,10 +327,7 @@ export function classifyText(title: string, summary: string | null | undefined, 
   if (s) {
     const sCompound = s.hits.some((h) => h.compound);
     // Teaser names count where the teaser's own clause reports trouble (never a passing mention).
-    const troubled = s.hits.filter((h) => {
-      const clause = clauseAround(s.lower, h.start);
-      return h.compound || hasTerm(clause, OUTAGE_STRONG) || hasTerm(clause, OUTAGE_MEDIUM) || hasTerm(clause, RESOLUTION);
-    });
+    const troubled = s.hits.filter((h) => h.compound || nearTrouble(s.lower, h));
     if (kind === null) kind = decideKind(s.cues, sCompound, reasons);
     if (!services.length || kind === 'outage') {
       for (const h of troubled) {

@@ -126,6 +126,8 @@ export const NOT_SERVICE_PHRASES: readonly Term[] = [
   'stock exchange', 'crypto exchange', 'data exchange', 'exchange rate', 'exchange rates', 'in exchange for', 'foreign exchange',
   'home office', 'home-office', 'box office', 'back office', 'oval office', 'head office', 'post office', 'front office',
   'office space', 'office building', 'the word', 'a word', 'word of',
+  // "Refer to EX123 in the admin center": where Microsoft posts, not what is broken.
+  /\b(?:in|im|ins|via|through|über das)\s+(?:the\s+|dem\s+)?(?:microsoft[\s-]365[\s-]|m365[\s-])?admin[\s-]?(?:center|centre)\b/u,
 ];
 
 /**
@@ -206,6 +208,12 @@ export const WEAK_TERM_BLOCKERS: Readonly<Partial<Record<ServiceId, readonly Ser
 
 /** Clause boundaries for attributing an outage word to a name when another vendor is mentioned. */
 export const CLAUSE_SPLIT = /[:;,!?|]|\s[–—-]\s|\s(?:as|while|after|als|während|nachdem|but|aber)\s/u;
+
+/** Sentence boundaries for teaser text: a teaser's service counts only near trouble in its own sentence. */
+export const SENTENCE_SPLIT = /[.!?;]\s|\n/u;
+
+/** How close (in words) a teaser's service name must be to an outage or resolution word. */
+export const SUMMARY_WINDOW = 6;
 
 /** Score weights (documented in README § Press and community sources). */
 export const WEIGHTS = {
