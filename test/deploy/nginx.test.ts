@@ -67,7 +67,11 @@ function writeSite(root: string): void {
     'en/history.atom': '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>History</title></feed>',
     'en/feed.xml': '<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title></channel></rss>',
     'en/atom.xml': '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Feed</title></feed>',
-    'badge/exchange-online.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    'badges/en/exchange-online.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    'badges/en/exchange-online.json': '{"schemaVersion":1,"label":"Exchange Online","message":"operational"}',
+    'en/widget/index.html': '<!doctype html><title>Widget</title>',
+    'widget.js': 'void 0',
+    'sitemap.xml': '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>',
     'api/v2/summary.json': JSON.stringify({ status: { indicator: 'none', description: 'All Systems Operational' } }),
     'status.json': '{"indicator":"none"}',
     '_astro/client.Ab12Cd.js': 'console.log(1)',
@@ -114,9 +118,7 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       .replace('server 127.0.0.1:4321;', `server 127.0.0.1:${upstream.port};`);
     if (!HAS_BROTLI) site = site.replace(/^\s*brotli_static on;.*$/m, '');
     writeFileSync(path.join(dir, 'conf/sites/outage-radar.conf'), site);
-    for (const snippet of ['outage-radar-headers.conf', 'outage-radar-proxy.conf']) {
-      writeFileSync(path.join(dir, 'conf/snippets', snippet), readFileSync(path.join(DEPLOY, snippet), 'utf8'));
-    }
+    writeFileSync(path.join(dir, 'conf/snippets/outage-radar-proxy.conf'), readFileSync(path.join(DEPLOY, 'outage-radar-proxy.conf'), 'utf8'));
     const temp = (name: string) => `${name}_temp_path ${path.join(dir, 'temp', name)};`;
     writeFileSync(
       path.join(dir, 'conf/nginx.conf'),
@@ -190,9 +192,11 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       ['/en/history.atom', 'application/atom+xml; charset=utf-8'],
       ['/en/feed.xml', 'application/rss+xml; charset=utf-8'],
       ['/en/atom.xml', 'application/atom+xml; charset=utf-8'],
-      ['/badge/exchange-online.svg', 'image/svg+xml; charset=utf-8'],
+      ['/badges/en/exchange-online.svg', 'image/svg+xml; charset=utf-8'],
       ['/api/v2/summary.json', 'application/json; charset=utf-8'],
       ['/status.json', 'application/json; charset=utf-8'],
+      ['/badges/en/exchange-online.json', 'application/json; charset=utf-8'],
+      ['/sitemap.xml', 'text/xml; charset=utf-8'],
       ['/en/', 'text/html; charset=utf-8'],
     ])('%s is served as %s', async (pathname, type) => {
       const res = await get(pathname);
@@ -204,7 +208,7 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
 
     test.each([
       ['/api/v2/summary.json', 'public, max-age=60, stale-while-revalidate=60'],
-      ['/badge/exchange-online.svg', 'public, max-age=60, stale-while-revalidate=60'],
+      ['/badges/en/exchange-online.svg', 'public, max-age=60, stale-while-revalidate=60'],
       ['/en/history.rss', 'public, max-age=300, stale-while-revalidate=60'],
       ['/en/incidents/inc-2026-11-24-exchange-online-owa/', 'public, max-age=600, stale-while-revalidate=300'],
       ['/en/', 'public, max-age=60, stale-while-revalidate=60'],
@@ -214,10 +218,27 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       expect(res.headers['cache-control']).toBe(cacheControl);
     });
 
-    test('the API and badges are readable from any origin', async () => {
-      expect((await get('/api/v2/summary.json')).headers['access-control-allow-origin']).toBe('*');
-      expect((await get('/badge/exchange-online.svg')).headers['access-control-allow-origin']).toBe('*');
-      expect((await get('/en/')).headers['access-control-allow-origin']).toBeUndefined();
+    test.each([
+      ['/api/v2/summary.json', '*', 'cross-origin'],
+      ['/badges/en/exchange-online.svg', '*', 'cross-origin'],
+      ['/en/history.atom', '*', 'cross-origin'],
+      ['/widget.js', '*', 'cross-origin'],
+      ['/en/', undefined, 'same-origin'],
+      ['/api/reports', undefined, 'same-origin'],
+    ])('%s: Access-Control-Allow-Origin %s, Cross-Origin-Resource-Policy %s', async (pathname, acao, corp) => {
+      const res = await get(pathname, pathname === '/api/reports' ? { method: 'POST', body: '{}' } : {});
+      expect(res.headers['access-control-allow-origin']).toBe(acao);
+      expect(res.headers['cross-origin-resource-policy']).toBe(corp);
+    });
+
+    test('pages refuse frames; widget pages may be framed by anyone', async () => {
+      const page = await get('/en/');
+      expect(page.headers['x-frame-options']).toBe('DENY');
+      expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'$/);
+      expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'; script-src 'self' 'sha256-/);
+      const widget = await get('/en/widget/');
+      expect(widget.headers['x-frame-options']).toBeUndefined();
+      expect(widget.headers['content-security-policy']).toMatch(/frame-ancestors \*$/);
     });
 
     test('precompressed files are sent as they are (gzip, and brotli when the module is there)', async () => {
@@ -247,6 +268,7 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       expect(JSON.parse(res.body.toString())).toEqual({ servedBy: 'app', url: pathname });
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
       const seen = upstream.seen[before]!;
       expect(seen.method).toBe(method);
       expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
