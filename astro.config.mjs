@@ -1,14 +1,24 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { loadConfig } from './src/config/load.ts';
+import { outageRadarSite } from './src/lib/site-integration.ts';
+
+// The operator's config decides the public URL and the default language.
+const siteConfig = await loadConfig();
 
 export default defineConfig({
-  site: process.env.OUTAGE_RADAR_SITE_URL ?? 'http://localhost:4321',
+  site: siteConfig.site.url,
   output: 'static',
   adapter: node({ mode: 'standalone' }),
   i18n: {
     locales: ['en', 'de'],
-    defaultLocale: 'en',
+    defaultLocale: siteConfig.site.defaultLang,
     routing: { prefixDefaultLocale: true },
   },
+  // Strict CSP (script-src/style-src 'self'): never inline bundled scripts or stylesheets.
+  build: { inlineStylesheets: 'never' },
+  vite: { build: { assetsInlineLimit: 0 } },
+  devToolbar: { enabled: false },
+  integrations: [outageRadarSite()],
 });

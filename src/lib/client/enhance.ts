@@ -1,0 +1,2 @@
+/** Optional enhancements; the site works fully without them. */
+export {};
