@@ -253,6 +253,14 @@ function clauseAround(lower: string, pos: number): string {
   return lower.slice(start, end);
 }
 
+const LIST_GLUE = /^[\s,&/]*(?:und|and|sowie|or|oder|plus|as well as)?[\s,&/]*$/u;
+
+/** Two names separated only by list glue (commas, "und", "and", "&"). */
+function isListedWith(lower: string, a: Span, b: Span): boolean {
+  const between = a.end <= b.start ? lower.slice(a.end, b.start) : lower.slice(b.end, a.start);
+  return LIST_GLUE.test(between);
+}
+
 /** A trouble word (outage, degradation, resolution) within SUMMARY_WINDOW words in the same sentence. */
 function nearTrouble(lower: string, h: Span): boolean {
   const sentence = sentenceAround(lower, h.start);
@@ -328,6 +336,18 @@ export function classifyText(title: string, summary: string | null | undefined, 
     const sCompound = s.hits.some((h) => h.compound);
     // Teaser names count where the teaser's own clause reports trouble (never a passing mention).
     const troubled = s.hits.filter((h) => h.compound || nearTrouble(s.lower, h));
+    // "Outlook und Teams sind nicht erreichbar": a name listed together with a troubled one is troubled too.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const h of s.hits) {
+        if (troubled.includes(h)) continue;
+        if (troubled.some((t) => isListedWith(s.lower, h, t))) {
+          troubled.push(h);
+          grew = true;
+        }
+      }
+    }
+    troubled.sort((a, b) => a.start - b.start);
     if (kind === null) kind = decideKind(s.cues, sCompound, reasons);
     if (!services.length || kind === 'outage') {
       for (const h of troubled) {
