@@ -11,11 +11,14 @@ import type { ReportStore } from '../reports/store.ts';
 import { createSelfCheckService, type SelfCheckService } from './check.ts';
 import { loadStatusContext, type CrowdAggregateSource } from './context.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './limits.ts';
+import { resolveRecordSecret } from './record.ts';
 
 export interface SelfCheckRuntime {
   config: LoadedConfig;
   service: SelfCheckService;
   limiter: RateLimiter;
+  /** Signs evidence-record permalinks (OUTAGE_RADAR_SELFCHECK_SECRET or `<dataDir>/.selfcheck-secret`). */
+  recordSecret: string;
   /** The rate-limit key of a request: the client address grouped like the report endpoint does (IPv6 /64). */
   clientKey(input: { socketAddress: string | null | undefined; forwardedFor: string | null | undefined }): string;
   close(): Promise<void>;
@@ -59,11 +62,13 @@ export async function createSelfCheckRuntime(config: LoadedConfig, options: Runt
     crowdOptions: { windowMinutes: 60, baselineWeeks: config.crowd.baselineWeeks, minCount: config.crowd.minCount },
   });
   const limiter = createMemoryRateLimiter({ perMinute: sc.rateLimitPerMinute });
+  const recordSecret = await resolveRecordSecret(env, config.dataDirAbs);
   const trustProxy = env.OUTAGE_RADAR_TRUST_PROXY === '1';
   return {
     config,
     service,
     limiter,
+    recordSecret,
     clientKey(input) {
       const address = pickClientAddress({ ...input, trustProxy });
       return (address && normalizeClientAddress(address)) ?? 'unknown-client';

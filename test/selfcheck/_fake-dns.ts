@@ -47,12 +47,14 @@ export async function startFakeDns(
         return send(response);
       }
       const base = { name: q.name, class: Packet.CLASS.IN, ttl: 300 };
-      if (rec.CNAME && q.type === Packet.TYPE.CNAME) response.answers.push({ ...base, type: Packet.TYPE.CNAME, domain: rec.CNAME });
+      // dns2's typings model records as a class; plain objects are what its encoder reads.
+      const answer = (r: object) => response.answers.push(r as (typeof response.answers)[number]);
+      if (rec.CNAME && q.type === Packet.TYPE.CNAME) answer({ ...base, type: Packet.TYPE.CNAME, domain: rec.CNAME });
       if (rec.MX && q.type === Packet.TYPE.MX) {
-        for (const mx of rec.MX) response.answers.push({ ...base, type: Packet.TYPE.MX, exchange: mx.exchange, priority: mx.priority });
+        for (const mx of rec.MX) answer({ ...base, type: Packet.TYPE.MX, exchange: mx.exchange, priority: mx.priority });
       }
       if (rec.TXT && q.type === Packet.TYPE.TXT) {
-        for (const t of rec.TXT) response.answers.push({ ...base, type: Packet.TYPE.TXT, data: t });
+        for (const t of rec.TXT) answer({ ...base, type: Packet.TYPE.TXT, data: t });
       }
       return send(response);
     },
