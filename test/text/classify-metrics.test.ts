@@ -10,7 +10,7 @@ const RowSchema = z.object({
   lang: z.enum(['de', 'en']),
   services: z.array(ServiceIdSchema),
   kind: z.enum(PRESS_KINDS),
-  split: z.enum(['dev', 'holdout']),
+  split: z.enum(['dev', 'holdout', 'blind']),
 });
 const rows = z
   .object({ rows: z.array(RowSchema) })
@@ -83,6 +83,7 @@ describe('classifier on the labelled headline set', () => {
       ['all', rows],
       ['dev', rows.filter((r) => r.split === 'dev')],
       ['holdout', rows.filter((r) => r.split === 'holdout')],
+      ['blind', rows.filter((r) => r.split === 'blind')],
     ] as const) {
       const o = openPairs(subset);
       const k = kindMetrics(subset);
