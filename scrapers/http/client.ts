@@ -255,7 +255,6 @@ export function createHttpClient(options: HttpClientOptions): OwnedHttpClient {
         }
         return fail('SOURCE_NETWORK', `request to ${url.host} failed: ${(err as Error)?.message ?? String(err)}`, a.req, {
           cause: err,
-          retry: true,
         });
     }
   }
