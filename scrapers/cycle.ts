@@ -234,15 +234,25 @@ export async function runCycle(options: RunCycleOptions): Promise<CycleReport> {
     const nextHealth = new Map<string, SourceHealth>();
     const reads = new Map<string, SourceResult>();
 
+    // Adapters load before any source starts, so module loading never eats into a request's deadline.
+    const loadedAdapters = new Map<string, { adapter: SourceAdapter | null; error: { code: string; message: string } | null }>();
+    if (mode === 'scrape') {
+      const names = [...new Set(config.sources.filter((s) => s.enabled).map((s) => s.adapter))];
+      await Promise.all(
+        names.map(async (name) => {
+          try {
+            loadedAdapters.set(name, { adapter: await resolve(name), error: null });
+          } catch (err) {
+            loadedAdapters.set(name, { adapter: null, error: errorInfo(err) });
+          }
+        }),
+      );
+    }
+
     const runSource = async (source: SourceConfig): Promise<SourceOutcome> => {
       const staticKind = ADAPTER_KINDS[source.adapter];
-      let adapter: SourceAdapter | null = null;
-      let loadError: { code: string; message: string } | null = null;
-      try {
-        adapter = source.enabled ? await resolve(source.adapter) : null;
-      } catch (err) {
-        loadError = errorInfo(err);
-      }
+      const adapter = source.enabled ? (loadedAdapters.get(source.adapter)?.adapter ?? null) : null;
+      const loadError = source.enabled ? (loadedAdapters.get(source.adapter)?.error ?? null) : null;
       const kind = adapter?.kind ?? staticKind;
       const services = [...(source.services ?? adapter?.defaultServices ?? [])];
       const prev = healthMap.get(source.id) ?? emptyHealth(source.id, kind, services);

@@ -11,6 +11,8 @@ type AdapterModule = { adapter: SourceAdapter };
 const LOADERS: Partial<Record<SourceAdapterName, () => Promise<AdapterModule>>> = {
   'status-cloud-microsoft-posts': () => import('./status-cloud-microsoft-posts.ts'),
   'status-cloud-microsoft-feed': () => import('./status-cloud-microsoft-feed.ts'),
+  'azure-status-rss': () => import('./azure-status-rss.ts'),
+  'news-feed': () => import('./news-feed.ts'),
 };
 
 /** Kind of evidence each adapter yields, known before its module loads (health of a source that never ran). */
