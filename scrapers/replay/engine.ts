@@ -1,0 +1,317 @@
+/**
+ * Replays one tape through the real pipeline: the tape's official, press and community answers are
+ * served by local fixture servers in the real wire formats, its crowd reports go through the real
+ * report store (node:sqlite in a temporary directory), and the real cycle (`runCycle`: adapters,
+ * correlation, status rollup) runs on a virtual clock every N simulated minutes.
+ *
+ * Cycles are skipped only when nothing they could see has changed: no tape event within the
+ * longest source interval, no active fault, no crowd bucket the detector would not call quiet, no
+ * open non-advisory incident and no failing source; a heartbeat cycle still runs every hour.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadedConfig } from '../../src/config/load.ts';
+import type { Incident, StatusSnapshot } from '../../src/domain/schemas.ts';
+import { silentLogger, type Logger } from '../../src/lib/log.ts';
+import { reportPolicy } from '../../src/reports/open-store.ts';
+import { SqliteReportStore } from '../../src/reports/sqlite-store.ts';
+import type { ReportStore } from '../../src/reports/store.ts';
+import { readIncidents, readSignals, readSourceHealth } from '../../src/store/data-store.ts';
+import { expandTapeReports, type TapeReport } from '../../src/tapes/crowd.ts';
+import type { ExpectEvent, OfficialChannel, Tape } from '../../src/tapes/schema.ts';
+import { runCycle, type SignalProvider } from '../cycle.ts';
+import { createHttpClient } from '../http/client.ts';
+import { startFixtureServer, type FixtureServer } from '../testing/fixture-server.ts';
+import { detectOptionsFrom, findCrowdWindows, inWindows } from './crowd-windows.ts';
+import {
+  checkExpectation,
+  evaluateReplay,
+  findDuplicatePairs,
+  findGreenWhileBlind,
+  recordSightings,
+  type DuplicatePair,
+  type IncidentReport,
+  type IncidentSighting,
+  type MissReport,
+} from './evaluate.ts';
+import { GRAPH_TAPE_ENV, planSources } from './plan.ts';
+import { listTapeOfficialIncidents, TapePlayer, type RouteBinding } from './player.ts';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export class ReplayError extends Error {
+  readonly code: 'REPLAY_NO_CROWD_PROVIDER' | 'REPLAY_SCHEDULE';
+  constructor(code: ReplayError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReplayError';
+    this.code = code;
+  }
+}
+
+/** Minutes between cycles from a cron schedule of the form `*\/N * * * *` (or `* * * * *`). */
+export function cycleMinutesFromSchedule(schedule: string): number {
+  const [minute, ...rest] = schedule.trim().split(/\s+/);
+  if (rest.length === 4 && rest.every((f) => f === '*')) {
+    if (minute === '*') return 1;
+    const m = /^\*\/(\d+)$/.exec(minute ?? '');
+    if (m && Number(m[1]) > 0) return Number(m[1]);
+  }
+  throw new ReplayError('REPLAY_SCHEDULE', `cannot derive a cycle interval from schedule "${schedule}"; pass cycleMinutes (--cycle-minutes)`);
+}
+
+/** Builds the crowd provider(s) over the replay's report store. */
+export type ProviderFactory = (store: ReportStore, config: LoadedConfig) => Promise<SignalProvider[]>;
+
+/** The project's crowd provider (scrapers/crowd/provider.ts), loaded when the replay needs it. */
+export const defaultProviders: ProviderFactory = async (store, config) => {
+  let mod: Record<string, unknown>;
+  try {
+    // A computed specifier: the module belongs to the crowd work and may be absent from a build.
+    const specifier = '../crowd/provider.ts';
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ReplayError('REPLAY_NO_CROWD_PROVIDER', 'scrapers/crowd/provider.ts is not available in this build: crowd reports cannot reach the pipeline', { cause });
+  }
+  const create = mod.createCrowdProvider as ((store: ReportStore, config: LoadedConfig) => SignalProvider) | undefined;
+  if (typeof create !== 'function') throw new ReplayError('REPLAY_NO_CROWD_PROVIDER', 'scrapers/crowd/provider.ts exports no createCrowdProvider(store, config)');
+  return [create(store, config)];
+};
+
+export interface ReplayOptions {
+  tape: Tape;
+  /** Thresholds, sources and schedule come from here (never from the tape). */
+  config: LoadedConfig;
+  /** Default: from `config.schedule`. */
+  cycleMinutes?: number;
+  /** Parent of the temporary data directory (default: /dev/shm when present, else the OS temp dir). */
+  workDir?: string;
+  /** Keep the temporary data directory (its path is in the result). */
+  keepData?: boolean;
+  /** Per-request deadline for the local fixture servers (a `hang` fault costs this much wall time). */
+  httpDeadlineMs?: number;
+  /** Skip cycles that cannot change anything (default true). */
+  skip?: boolean;
+  heartbeatMinutes?: number;
+  providers?: ProviderFactory;
+  log?: Logger;
+  /** Called after every cycle that ran (tests). */
+  onCycle?: (info: { at: Date; incidents: readonly Incident[]; status: StatusSnapshot }) => void;
+}
+
+export interface ExpectationOutcome {
+  label: string;
+  at: string;
+  until: string | null;
+  ok: boolean;
+  checks: number;
+  /** First failing check. */
+  failure: { at: string; reason: string } | null;
+}
+
+export interface TapeResult {
+  tape: { id: string; title: string; kind: Tape['header']['kind']; file: string | null; start: string; end: string; days: number };
+  /** Microsoft's first word in the tape (earliest official incident), null when it never spoke. */
+  microsoftFirstAt: string | null;
+  incidents: IncidentReport[];
+  duplicates: DuplicatePair[];
+  /** Pairs shown side by side for a while and merged later (not counted as duplicates). */
+  transientDuplicates: DuplicatePair[];
+  falseAlarms: string[];
+  misses: MissReport[];
+  unshownChannels: MissReport[];
+  expectations: ExpectationOutcome[];
+  greenWhileBlind: { at: string; service: string; sources: string[] }[];
+  /** Quiet tapes: false alarms scaled to 30 days. */
+  falseAlarmsPer30Days: number | null;
+  cycles: { ticks: number; run: number; cycleMinutes: number };
+  reports: number;
+  durationMs: number;
+  dataDir: string | null;
+}
+
+function defaultWorkDir(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+}
+
+const CHANNEL_OF: Partial<Record<RouteBinding['kind'], OfficialChannel>> = {
+  mac: 'status-cloud-microsoft-mac',
+  consumer: 'status-cloud-microsoft-consumer',
+  azure: 'azure-status-rss',
+  graph: 'graph-service-health',
+};
+
+export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
+  const wallStart = performance.now();
+  const { tape } = options;
+  const { header } = tape;
+  const log = options.log ?? silentLogger;
+  const cycleMinutes = options.cycleMinutes ?? cycleMinutesFromSchedule(options.config.schedule);
+  const skip = options.skip ?? true;
+  const heartbeat = (options.heartbeatMinutes ?? 60) * MINUTE;
+  const start = Date.parse(header.start);
+  const end = Date.parse(header.end);
+  const step = cycleMinutes * MINUTE;
+
+  const root = await fs.mkdtemp(path.join(options.workDir ?? defaultWorkDir(), `replay-${header.id.slice(0, 40)}-`));
+  const dataDir = path.join(root, 'data');
+  await fs.mkdir(dataDir, { recursive: true });
+
+  const servers = new Map<string, FixtureServer>();
+  let store: ReportStore | null = null;
+  let http: ReturnType<typeof createHttpClient> | null = null;
+  try {
+    // One fixture server per original host.
+    const hosts = new Set<string>();
+    const probe = planSources(options.config.sources, tape, (host) => {
+      hosts.add(host);
+      return `http://${host}`;
+    });
+    for (const r of probe.routes) hosts.add(r.host);
+    for (const host of [...hosts].sort()) servers.set(host, await startFixtureServer());
+    const plan = planSources(options.config.sources, tape, (host) => servers.get(host)!.origin);
+
+    const deadline = options.httpDeadlineMs ?? 1_000;
+    const config: LoadedConfig = {
+      ...options.config,
+      sources: plan.sources,
+      dataDir,
+      dataDirAbs: dataDir,
+      http: { ...options.config.http, deadlineMs: deadline, connectTimeoutMs: deadline, headersTimeoutMs: deadline, bodyTimeoutMs: deadline },
+    };
+    const env: NodeJS.ProcessEnv = header.graph ? { ...GRAPH_TAPE_ENV } : {};
+    let now = start;
+    http = createHttpClient({ config: config.http, hostsFile: null, clock: () => new Date(now) });
+
+    const player = new TapePlayer(tape, {
+      pressFeedFor: (outlet, feed) => feed ?? plan.pressFeedByOutlet.get(outlet.toLowerCase())!,
+      communityFeedFor: (feed) => feed ?? plan.communityFeedIds[0]!,
+    });
+
+    // Crowd: every report the tape implies, history bulk-inserted before the first cycle.
+    const historyWeeks = header.crowd.baseline?.historyWeeks ?? config.crowd.baselineWeeks + 1;
+    const seriesStart = start - historyWeeks * 7 * DAY;
+    const reports: TapeReport[] = expandTapeReports(tape, config.crowd.baselineWeeks + 1);
+    const firstReport = reports.length ? Math.min(seriesStart, reports[0]!.at) : seriesStart;
+    store = SqliteReportStore.open(path.join(dataDir, 'reports.db'), reportPolicy(config), { now: () => new Date(firstReport) });
+    const providers = await (options.providers ?? defaultProviders)(store, config);
+    let fed = 0;
+    const feedReports = async (upTo: number) => {
+      const batch: Promise<unknown>[] = [];
+      while (fed < reports.length && reports[fed]!.at <= upTo) {
+        const r = reports[fed++]!;
+        batch.push(store!.add({ service: r.service, problemType: r.problemType ?? 'other', code: r.code, clientId: r.client, receivedAt: new Date(r.at) }));
+      }
+      await Promise.all(batch);
+    };
+    await feedReports(start - 1);
+
+    const windows = skip ? findCrowdWindows(reports, seriesStart, end, detectOptionsFrom(config)) : [];
+    const windowCursor = { i: 0 };
+    const maxInterval = Math.max(...config.sources.map((s) => s.intervalMinutes), 0);
+    const lag = (maxInterval + 2 * cycleMinutes) * MINUTE;
+
+    const expectations = tape.events.filter((e): e is ExpectEvent => e.type === 'expect');
+    const outcomes = new Map<ExpectEvent, ExpectationOutcome>(
+      expectations.map((e) => [e, { label: e.label, at: e.at, until: e.until ?? null, ok: true, checks: 0, failure: null }]),
+    );
+    const expectationMatches = new Map<string, Set<string>>(expectations.map((e) => [e.label, new Set<string>()]));
+    const sightings = new Map<string, IncidentSighting>();
+    const transient = new Map<string, DuplicatePair>();
+    const greenWhileBlind: TapeResult['greenWhileBlind'] = [];
+
+    let incidents: Incident[] = [];
+    let status: StatusSnapshot | null = null;
+    let dirtyUntil = -Infinity;
+    let lastRun = -Infinity;
+    let openState = false;
+    let ticks = 0;
+    let runs = 0;
+
+    for (let t = start; t <= end; t += step) {
+      ticks++;
+      now = t;
+      if (player.advanceTo(t)) dirtyUntil = Math.max(dirtyUntil, t + lag);
+      await feedReports(t);
+      const run = !skip || runs === 0 || t <= dirtyUntil || player.hasOverrides() || openState || inWindows(windows, t, windowCursor) || t - lastRun >= heartbeat;
+      if (run) {
+        for (const r of plan.routes) servers.get(r.host)!.set(r.path, player.routeFor(r.binding, t));
+        const report = await runCycle({ config, now: new Date(t), http, env, providers, log });
+        for (const s of servers.values()) s.clearRequests();
+        runs++;
+        lastRun = t;
+        incidents = await readIncidents(dataDir);
+        status = report.status;
+        recordSightings(sightings, incidents, t);
+        const open = incidents.filter((i) => i.status !== 'resolved');
+        const failing = report.sources.some((s) => s.outcome === 'failed' || s.outcome === 'skipped');
+        openState = open.some((i) => i.classification !== 'advisory') || failing;
+        for (const d of findDuplicatePairs(open, sightings, end)) {
+          const key = [d.a, d.b].sort().join(' ');
+          if (!transient.has(key)) transient.set(key, { ...d, seenAt: t });
+        }
+        if (failing) {
+          const health = await readSourceHealth(dataDir);
+          for (const v of findGreenWhileBlind(report.status, health, t, config.site.blindAfterMinutes + cycleMinutes)) {
+            greenWhileBlind.push({ at: new Date(t).toISOString(), service: v.service, sources: v.sources });
+          }
+        }
+        options.onCycle?.({ at: new Date(t), incidents, status: report.status });
+      }
+      for (const e of expectations) {
+        const at = Date.parse(e.at);
+        const until = e.until ? Date.parse(e.until) : null;
+        const o = outcomes.get(e)!;
+        if (t < at || (until === null ? o.checks > 0 : t > until)) continue;
+        const r = checkExpectation(e, incidents, status);
+        o.checks++;
+        for (const id of r.matchedIds) expectationMatches.get(e.label)!.add(id);
+        if (!r.ok && o.ok) {
+          o.ok = false;
+          o.failure = { at: new Date(t).toISOString(), reason: r.reason! };
+        }
+      }
+    }
+
+    const finalIncidents = await readIncidents(dataDir);
+    const signals = await readSignals(dataDir);
+    const officials = listTapeOfficialIncidents(tape);
+    const channelSources = new Map<string, string[]>();
+    for (const r of plan.routes) {
+      const channel = CHANNEL_OF[r.binding.kind];
+      if (!channel) continue;
+      const list = channelSources.get(channel) ?? [];
+      if (!list.includes(r.sourceId)) list.push(r.sourceId);
+      channelSources.set(channel, list);
+    }
+    const verdict = evaluateReplay({ incidents: finalIncidents, signals, sightings, officials, channelSources, expectationMatches, end, lagMinutes: lag / MINUTE });
+    const finalKeys = new Set(verdict.duplicates.map((d) => [d.a, d.b].sort().join(' ')));
+    for (const key of finalKeys) transient.delete(key);
+    // A pair one of whose records was merged into the other is transient by definition.
+    const days = (end - start) / DAY;
+    const incidentOfficials = officials.filter((o) => o.classification === 'incident');
+    return {
+      tape: { id: header.id, title: header.title, kind: header.kind, file: tape.file, start: header.start, end: header.end, days: Math.round(days * 100) / 100 },
+      microsoftFirstAt: incidentOfficials.length ? new Date(Math.min(...incidentOfficials.map((o) => o.firstAt))).toISOString() : null,
+      incidents: verdict.incidents,
+      duplicates: verdict.duplicates,
+      transientDuplicates: [...transient.values()],
+      falseAlarms: verdict.falseAlarms,
+      misses: verdict.misses,
+      unshownChannels: verdict.unshownChannels,
+      expectations: [...outcomes.values()],
+      greenWhileBlind,
+      falseAlarmsPer30Days: header.kind === 'quiet' ? Math.round((verdict.falseAlarms.length / days) * 30 * 100) / 100 : null,
+      cycles: { ticks, run: runs, cycleMinutes },
+      reports: reports.length,
+      durationMs: Math.round(performance.now() - wallStart),
+      dataDir: options.keepData ? dataDir : null,
+    };
+  } finally {
+    await store?.close();
+    await http?.close();
+    await Promise.all([...servers.values()].map((s) => s.close()));
+    if (!options.keepData) await fs.rm(root, { recursive: true, force: true });
+  }
+}
