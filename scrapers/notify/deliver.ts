@@ -526,6 +526,8 @@ export class Notifier {
 
     entry.attempts += 1;
     entry.lastAttemptAt = now.toISOString();
+    // Provisional: should the process die mid-request (or this write fail), the retry still waits.
+    entry.nextAttemptAt = new Date(now.getTime() + backoffDelayMs(entry.attempts, settings.backoffBaseMs, settings.maxBackoffMs, this.#random)).toISOString();
     // The attempt is counted on disk before the request leaves, so a crash cannot reset the budget.
     await this.#persist();
 

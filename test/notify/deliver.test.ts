@@ -171,6 +171,8 @@ describe('delivery to a local receiver', () => {
     await receiver.waitFor('/fast', 1);
     const onDisk = readOutbox().entries.find((e) => e.targetId === 'hang')!;
     expect(onDisk).toMatchObject({ state: 'pending', attempts: 1 });
+    // Counted before the request left, with a retry time: a process dying now would not resend at once.
+    expect(Date.parse(onDisk.nextAttemptAt)).toBeGreaterThan(Date.parse(onDisk.lastAttemptAt!));
 
     const summary = await notifier.drain(300);
     expect(summary).toMatchObject({ delivered: 1, pending: 1, aborted: 1, timedOut: true });
