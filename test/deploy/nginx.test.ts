@@ -13,6 +13,8 @@ import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { contentTypeFor } from '../../src/lib/content-types.ts';
+import { securityHeadersFor } from '../../src/lib/security-headers.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null;
 const BROTLI_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
@@ -196,7 +198,7 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       ['/api/v2/summary.json', 'application/json; charset=utf-8'],
       ['/status.json', 'application/json; charset=utf-8'],
       ['/badges/en/exchange-online.json', 'application/json; charset=utf-8'],
-      ['/sitemap.xml', 'text/xml; charset=utf-8'],
+      ['/sitemap.xml', 'application/xml; charset=utf-8'],
       ['/en/', 'text/html; charset=utf-8'],
     ])('%s is served as %s', async (pathname, type) => {
       const res = await get(pathname);
@@ -230,6 +232,15 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       expect(res.headers['access-control-allow-origin']).toBe(acao);
       expect(res.headers['cross-origin-resource-policy']).toBe(corp);
     });
+
+    test.each(['/en/', '/en/widget/', '/_astro/client.Ab12Cd.js', '/en/incidents/inc-2026-11-24-exchange-online-owa/', '/api/v2/summary.json', '/badges/en/exchange-online.svg', '/en/history.rss', '/en/history.atom', '/widget.js', '/status.json'])(
+      '%s carries exactly the site header plan (src/lib/security-headers.ts, content-types.ts)',
+      async (pathname) => {
+        const res = await get(pathname);
+        for (const [name, value] of Object.entries(securityHeadersFor(pathname))) expect(res.headers[name.toLowerCase()], name).toBe(value);
+        expect(res.headers['content-type']).toBe(contentTypeFor(pathname));
+      },
+    );
 
     test('pages refuse frames; widget pages may be framed by anyone', async () => {
       const page = await get('/en/');
