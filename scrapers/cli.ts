@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfig, type LoadedConfig } from '../src/config/load.ts';
 import { createLogger, type Logger } from '../src/lib/log.ts';
 import { runCycle, type CycleReport, type SignalProvider, type SourceOutcome } from './cycle.ts';
+import { createCrowdProvider } from './crowd/provider.ts';
 import { createHttpClient, type OwnedHttpClient } from './http/client.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, data: 3, locked: 4, build: 5 } as const;
@@ -143,9 +144,9 @@ export function formatReport(report: CycleReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Extra signal providers of this build (the crowd detector, when report intake is on). */
-async function loadProviders(_config: LoadedConfig, _log: Logger): Promise<SignalProvider[]> {
-  return [];
+/** Extra signal providers of this build: the crowd detector (it returns nothing while report intake is off). */
+function providers(): SignalProvider[] {
+  return [createCrowdProvider()];
 }
 
 function runBuild(config: LoadedConfig, outDir: string | null, log: Logger): Promise<number> {
@@ -214,7 +215,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       http: http ?? undefined,
       env,
       replay: args.replay,
-      providers: args.replay ? [] : await loadProviders(config, log),
+      providers: args.replay ? [] : providers(),
       log,
     });
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

@@ -229,7 +229,9 @@ export async function runCycle(options: RunCycleOptions): Promise<CycleReport> {
     log.debug('cycle loaded', { mode, incidents: incidents.length, signals: loaded.length, sinceDay: sinceDay ?? 'all' });
 
     const cycleAbort = AbortSignal.any([...(options.signal ? [options.signal] : []), AbortSignal.timeout(cycleDeadlineMs)]);
-    const fetched: Signal[] = [];
+    // Per source, flattened in config order afterwards: when two sources return the same signal
+    // (one post seen by two Mastodon instances), the same one is stored whichever answered first.
+    const fetchedBySource = new Map<string, Signal[]>();
     const outcomes: SourceOutcome[] = [];
     const nextHealth = new Map<string, SourceHealth>();
     const reads = new Map<string, SourceResult>();
@@ -321,7 +323,7 @@ export async function runCycle(options: RunCycleOptions): Promise<CycleReport> {
             log.warn('signal rejected', { source: source.id, signal: (s as { id?: unknown }).id, issue: parsed.error.issues[0]?.message });
           }
         }
-        fetched.push(...valid);
+        fetchedBySource.set(source.id, valid);
         reads.set(source.id, result);
         const notModified = result.outcome === 'not_modified';
         nextHealth.set(source.id, {
@@ -364,8 +366,10 @@ export async function runCycle(options: RunCycleOptions): Promise<CycleReport> {
     };
 
     const providerOutcomes: ProviderOutcome[] = [];
+    const fetched: Signal[] = [];
     if (mode === 'scrape') {
       outcomes.push(...(await Promise.all(config.sources.map(runSource))));
+      for (const source of config.sources) fetched.push(...(fetchedBySource.get(source.id) ?? []));
       for (const [i, provide] of (options.providers ?? []).entries()) {
         const name = provide.name || `provider-${i + 1}`;
         try {

@@ -12,7 +12,10 @@ const LOADERS: Partial<Record<SourceAdapterName, () => Promise<AdapterModule>>> 
   'status-cloud-microsoft-posts': () => import('./status-cloud-microsoft-posts.ts'),
   'status-cloud-microsoft-feed': () => import('./status-cloud-microsoft-feed.ts'),
   'azure-status-rss': () => import('./azure-status-rss.ts'),
+  'graph-service-health': () => import('./graph-service-health.ts'),
   'news-feed': () => import('./news-feed.ts'),
+  'mastodon-tag': () => import('./mastodon-tag.ts'),
+  reddit: () => import('./reddit.ts'),
 };
 
 /** Kind of evidence each adapter yields, known before its module loads (health of a source that never ran). */
@@ -22,8 +25,8 @@ export const ADAPTER_KINDS: Record<SourceAdapterName, SourceKind> = {
   'azure-status-rss': 'official',
   'graph-service-health': 'official',
   'news-feed': 'press',
-  'mastodon-tag': 'press',
-  reddit: 'press',
+  'mastodon-tag': 'crowd',
+  reddit: 'crowd',
 };
 
 export class AdapterError extends Error {

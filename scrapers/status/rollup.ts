@@ -21,6 +21,7 @@ import {
   type ComponentStatus,
   type Impact,
 } from '../../src/domain/vocabulary.ts';
+import { COMMUNITY_ADAPTERS } from '../correlate/rules.ts';
 import type { SourceObservation } from './observations.ts';
 
 export interface RollupOptions {
@@ -65,6 +66,7 @@ function rollupService(
   now: Date,
 ): ServiceSnapshot {
   const sourceById = new Map(config.sources.map((s) => [s.id, s]));
+  const communityIds = new Set(config.sources.filter((s) => COMMUNITY_ADAPTERS.has(s.adapter)).map((s) => s.id));
   const covering = health.filter((h) => h.kind === 'official' && h.state !== 'disabled' && h.services.includes(service));
   const seeing = covering.filter((h) => isSeeing(h, sourceById.get(h.id), config.site.blindAfterMinutes, now));
   let lastOfficialSuccessAt: string | null = null;
@@ -97,7 +99,10 @@ function rollupService(
       reasons.push(`${incident.status === 'suspected' ? 'suspected' : 'incident'} ${incident.id}: ${incident.impact}`);
       status = worseComponentStatus(status, implied);
     }
-    const lastCrowd = incident.evidence.filter((e) => e.source.kind === 'crowd').reduce<string | null>((acc, e) => latest(acc, e.observedAt), null);
+    // Report spikes only: community posts (Mastodon, Reddit) are crowd-kind too, but no count over a baseline.
+    const lastCrowd = incident.evidence
+      .filter((e) => e.source.kind === 'crowd' && !communityIds.has(e.source.id))
+      .reduce<string | null>((acc, e) => latest(acc, e.observedAt), null);
     if (lastCrowd !== null && now.getTime() - Date.parse(lastCrowd) <= crowdWindowMs) crowdElevated = true;
   }
 

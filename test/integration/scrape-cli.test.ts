@@ -47,6 +47,8 @@ const SOURCES: SourceSpec[] = [
   { id: 'golem-rss', adapter: 'news-feed', path: '/rss.php', extra: { outlet: 'Golem.de', lang: 'de' } },
   { id: 'winfuture-rss', adapter: 'news-feed', path: '/feeds/news.rss', extra: { outlet: 'WinFuture', lang: 'de' } },
   { id: 'desk-atom', adapter: 'news-feed', path: '/feed.atom', extra: { outlet: 'Windows Report Desk', lang: 'en' } },
+  { id: 'mastodon-social', adapter: 'mastodon-tag', path: '/tags/outlookdown.rss', extra: { outlet: 'mastodon.social #outlookdown' } },
+  { id: 'chaos-social', adapter: 'mastodon-tag', path: '/tags/outlookdown.rss', extra: { outlet: 'chaos.social #outlookdown', lang: 'de' } },
   { id: 'theregister-atom', adapter: 'news-feed', path: '/headlines.atom', extra: { outlet: 'The Register', lang: 'en' } },
   { id: 'theverge-atom', adapter: 'news-feed', path: '/rss/index.xml', extra: { outlet: 'The Verge', lang: 'en' } },
   { id: 'bleepingcomputer-rss', adapter: 'news-feed', path: '/feed/', extra: { outlet: 'BleepingComputer', lang: 'en' } },
@@ -150,6 +152,8 @@ beforeAll(async () => {
   serve('golem-rss', { body: await fixture('news/golem-rss2.iso-8859-1.xml'), contentType: 'application/rss+xml; charset=ISO-8859-1' });
   serve('winfuture-rss', { body: await fixture('integration/press-onedrive-winfuture-rss2.xml'), contentType: RSS_TYPE });
   serve('desk-atom', { body: await fixture('integration/press-onedrive-deskmodder-atom.xml'), contentType: ATOM_TYPE });
+  serve('mastodon-social', { body: await fixture('news/mastodon-outlookdown-social.xml'), contentType: 'application/rss+xml; charset=utf-8' });
+  serve('chaos-social', { body: await fixture('news/mastodon-outlookdown-chaos.xml'), contentType: 'application/rss+xml; charset=utf-8' });
   serve('theregister-atom', { fault: 'status', status: 500, body: 'Internal Server Error' });
   serve('theverge-atom', { fault: 'rate-limit', retryAfter: 3600 });
   serve('bleepingcomputer-rss', { fault: 'hang' });
@@ -186,6 +190,9 @@ describe('scrape CLI against local sources', () => {
     expect(out.get('scm-consumer')).toMatch(/^ok, 0 items/);
     expect(out.get('azure-status')).toMatch(/^ok, 0 items/);
     expect(out.get('golem-rss')).toMatch(/^ok, 1 item, 1 new/);
+    expect(out.get('mastodon-social')).toMatch(/^ok, 2 items, 2 new/);
+    // The post both instances saw is one signal, stored once.
+    expect(out.get('chaos-social')).toMatch(/^ok, 1 item, 0 new/);
     expect(out.get('graph')).toMatch(/^disabled: /);
     expect(out.get('reddit-office365')).toBe('disabled: disabled in config');
     expect(out.get('theregister-atom')).toMatch(/^failed: SOURCE_HTTP_STATUS /);
@@ -195,7 +202,7 @@ describe('scrape CLI against local sources', () => {
     expect(out.get('borncity-rss')).toMatch(/^failed: SOURCE_REDIRECT_LOOP /);
     expect(out.get('windowscentral-rss')).toMatch(/^failed: PARSE_FAILED /);
     expect(out.get('neowin-rss')).toMatch(/^failed: SOURCE_TOO_LARGE /);
-    expect(r.stdout).toMatch(/^scrape 2026-11-24T14:45:00\.\d{3}Z: 17 sources \(8 ok, 0 not modified, 0 skipped, 7 failed, 2 disabled\);.*site inputs changed/m);
+    expect(r.stdout).toMatch(/^scrape 2026-11-24T14:45:00\.\d{3}Z: 19 sources \(10 ok, 0 not modified, 0 skipped, 7 failed, 2 disabled\);.*site inputs changed/m);
 
     c1 = await snapshot();
     expect(c1.incidents).toHaveLength(2);
@@ -210,12 +217,16 @@ describe('scrape CLI against local sources', () => {
       acknowledgedAt: '2026-11-24T08:30:00.000Z',
       resolvedAt: null,
     });
-    // Provenance: the posts JSON and the RSS feed report the same post; heise's article attaches by service and time.
+    // Provenance: the posts JSON and the RSS feed report the same post; heise's article and the
+    // Mastodon posts attach by service and time.
     expect(exchange.evidence.map((e) => [e.source.id, e.outlet])).toEqual([
       ['scm-feed', null],
       ['scm-mac', null],
       ['heise-atom', 'heise online'],
+      ['mastodon-social', 'mastodon.social #outlookdown'],
+      ['mastodon-social', 'mastodon.social #outlookdown'],
     ]);
+    expect(exchange.evidence[3]!.source.kind).toBe('crowd');
     expect(exchange.evidence[2]).toMatchObject({ ref: 'EX1200001', url: expect.stringMatching(/^https:\/\/www\.heise\.de\//) });
     expect(exchange.id).toMatch(/^2026-11-24-exchange-online-[0-9a-f]{8}$/);
 
@@ -237,7 +248,7 @@ describe('scrape CLI against local sources', () => {
     expect(c1.health.get('graph')).toMatchObject({ state: 'disabled', lastError: { code: expect.stringMatching(/^(SOURCE_NOT_CONFIGURED|ADAPTER_MISSING)$/) } });
 
     // Status: Microsoft asserts degradation for Exchange/Teams; OneDrive is suspected (degraded, flagged).
-    expect(serviceStatus(c1, 'exchange-online')).toMatchObject({ status: 'degraded_performance', activeIncidentIds: [exchange.id] });
+    expect(serviceStatus(c1, 'exchange-online')).toMatchObject({ status: 'degraded_performance', activeIncidentIds: [exchange.id], crowdElevated: false });
     expect(serviceStatus(c1, 'onedrive')).toMatchObject({ status: 'degraded_performance', activeIncidentIds: [onedrive.id] });
     expect(serviceStatus(c1, 'onedrive').reason).toContain('suspected');
     expect(serviceStatus(c1, 'outlook-com').status).toBe('operational');
@@ -278,7 +289,7 @@ describe('scrape CLI against local sources', () => {
     expect(onedrive.evidence.map((e) => e.source.id)).toEqual(['winfuture-rss', 'desk-atom', 'scm-consumer']);
 
     const exchange = exchangeIncident(c2);
-    expect(exchange.evidence.map((e) => e.source.id)).toEqual(['scm-feed', 'scm-mac', 'heise-atom', 'theregister-atom', 'theregister-atom']);
+    expect(exchange.evidence.map((e) => e.source.id)).toEqual(['scm-feed', 'scm-mac', 'heise-atom', 'mastodon-social', 'mastodon-social', 'theregister-atom', 'theregister-atom']);
     expect(exchange.updates[0]).toMatchObject({ source: { id: 'theregister-atom', kind: 'press' }, status: 'investigating' });
     expect(c2.health.get('bleepingcomputer-rss')).toMatchObject({ consecutiveFailures: 2 });
     expect(c2.health.get('theverge-atom')!.state).toBe('skipped');

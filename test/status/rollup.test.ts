@@ -70,6 +70,15 @@ describe('per service: the worse of the official assertion and the active incide
     expect(outlook.activeIncidentIds).toHaveLength(1);
   });
 
+  test('community posts (crowd-kind, no report counts) do not mark the service elevated', () => {
+    const cfg = ConfigSchema.parse({ ...config, sources: [...config.sources, { id: 'mastodon', adapter: 'mastodon-tag', url: 'https://social.example/tags/outlookdown.rss' }] });
+    const post = { ...press({ outlet: 'mastodon.social #outlookdown', source: 'mastodon', at: t('11:50'), services: ['outlook-com'] }), source: { id: 'mastodon', kind: 'crowd' as const } };
+    const incidents = incidentsFrom([post, press({ outlet: 'heise online', at: t('11:40'), services: ['outlook-com'] }), press({ outlet: 'Golem.de', at: t('11:45'), services: ['outlook-com'] })]);
+    const snapshot = rollupStatus(incidents, healthy, [obs('graph', {}), obs('consumer', {})], cfg, NOW);
+    expect(statusOf(snapshot, 'outlook-com')).toMatchObject({ status: 'degraded_performance', crowdElevated: false });
+    expect(incidents[0]!.evidence).toHaveLength(3);
+  });
+
   test('two covering sources: the worse assertion wins', () => {
     const snapshot = rollupStatus([], healthy, [obs('graph', { teams: 'operational' }), obs('consumer', { teams: 'partial_outage' })], config, NOW);
     expect(statusOf(snapshot, 'teams')).toMatchObject({ status: 'partial_outage', reason: 'consumer: partial_outage' });
