@@ -30,11 +30,6 @@ export const CHART_HOURS = 24;
 /** The noise estimate looks at the 7 days before each judged day. */
 const DISPERSION_DAYS = 7;
 
-export interface CrowdProviderOptions {
-  /** Use this store instead of opening (and closing) the configured one each cycle. */
-  store?: ReportStore;
-}
-
 export interface CrowdRun {
   signals: Signal[];
   data: CrowdData;
@@ -147,25 +142,27 @@ export function retentionStart(config: Pick<LoadedConfig, 'crowd'>, now: Date): 
 }
 
 /**
- * The provider. With reports switched off it writes `crowd.json` saying so and returns no signals.
+ * The provider. `store`: read this store (left open: its owner closes it); by default the
+ * configured store is opened and closed on every cycle. With reports switched off it writes
+ * `crowd.json` saying so and returns no signals.
  */
-export function createCrowdProvider(options: CrowdProviderOptions = {}): (ctx: SignalProviderContext) => Promise<Signal[]> {
+export function createCrowdProvider(store?: ReportStore): (ctx: SignalProviderContext) => Promise<Signal[]> {
   return async function crowdReports(ctx: SignalProviderContext): Promise<Signal[]> {
     const { config, now, dataDir } = ctx;
     if (!isReportingEnabled(config)) {
       await writeCrowdData(dataDir, { generatedAt: now.toISOString(), enabled: false, bucketMinutes: config.crowd.bucketMinutes, windowHours: CHART_HOURS, services: [] });
       return [];
     }
-    const store = options.store ?? (await openReportStore(config));
+    const reports = store ?? (await openReportStore(config));
     try {
-      const run = await runCrowdDetection(store, config, now, ctx.signal);
+      const run = await runCrowdDetection(reports, config, now, ctx.signal);
       await writeCrowdData(dataDir, run.data);
-      const removed = await store.prune(now, retentionStart(config, now));
+      const removed = await reports.prune(now, retentionStart(config, now));
       const elevated = run.data.services.filter((s) => s.elevated).map((s) => s.id);
       ctx.log.info('crowd reports judged', { signals: run.signals.length, elevated, pruned: removed });
       return run.signals;
     } finally {
-      if (!options.store) await store.close();
+      if (!store) await reports.close();
     }
   };
 }

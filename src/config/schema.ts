@@ -84,6 +84,8 @@ export const CrowdConfigSchema = z.object({
   minBuckets: z.number().int().positive().default(2),
   /** Reports return to baseline for this long → the crowd signal ends. */
   quietBucketsToClose: z.number().int().positive().default(6),
+  /** An elevated bucket also needs this multiple of its baseline (3× at least while history is short). */
+  minRatio: z.number().min(1).default(2),
 });
 
 export const ReportsConfigSchema = z.object({

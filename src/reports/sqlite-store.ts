@@ -7,7 +7,7 @@
  * only then resolves each caller. A process killed at any moment loses no acknowledged report.
  * node:sqlite is synchronous, so a batch never interleaves with another one in this process.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ServiceId } from '../domain/services.ts';
@@ -83,7 +83,9 @@ export class SqliteReportStore implements ReportStore {
     this.#policy = policy;
     this.#maxBatch = options.maxBatch ?? 2000;
     mkdirSync(path.dirname(file), { recursive: true });
-    const isNew = !existsSync(file);
+    // Client ids live here for up to one window: create the file private, and SQLite gives its
+    // -wal and -shm files the same mode.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     try {
       this.#db = new DatabaseSync(file);
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
@@ -94,8 +96,6 @@ export class SqliteReportStore implements ReportStore {
     } catch (cause) {
       throw new ReportStoreError('STORE_SCHEMA', `${file}: cannot open report store: ${(cause as Error).message}`, { cause });
     }
-    // Client ids live here for up to one window; keep the file private.
-    if (isNew) chmodSync(file, 0o600);
     this.#rate = this.#db.prepare(
       `INSERT INTO report_rate (client, minute, n) VALUES (?, ?, 1)
        ON CONFLICT (client, minute) DO UPDATE SET n = n + 1 RETURNING n`,

@@ -66,7 +66,7 @@ describe('crowd provider', () => {
     await seedHistory(store, 'teams', 60);
     await seedSpike(store, 'exchange-online', new Date('2026-11-25T08:10:00Z'), 60, 'sending-mail', '550 5.7.1');
 
-    const signals = await createCrowdProvider({ store })(ctxFor(config, dir));
+    const signals = await createCrowdProvider(store)(ctxFor(config, dir));
     expect(signals.length).toBeGreaterThanOrEqual(6);
     for (const s of signals) expect(SignalSchema.parse(s)).toEqual(s);
     expect(new Set(signals.map((s) => s.services[0]))).toEqual(new Set(['exchange-online']));
@@ -95,7 +95,7 @@ describe('crowd provider', () => {
     expect(teams.baselines.some((b) => b > 1)).toBe(true);
 
     // Two minutes later the next cycle finds the same spike under the same ids, plus the new bucket.
-    const later = await createCrowdProvider({ store })(ctxFor(config, dir, new Date(NOW.getTime() + 150_000)));
+    const later = await createCrowdProvider(store)(ctxFor(config, dir, new Date(NOW.getTime() + 150_000)));
     const ids = new Set(later.map((s) => s.id));
     for (const s of signals) expect(ids.has(s.id)).toBe(true);
   });
