@@ -5,12 +5,18 @@ import { ServiceIdSchema } from '../../src/domain/schemas.ts';
 import { PRESS_KINDS, type PressKind } from '../../src/domain/vocabulary.ts';
 import { classifyText } from '../../scrapers/text/classify.ts';
 
+/**
+ * dev: used while writing the first rules; holdout: written before them; blind: written after the first
+ * rules were frozen; blind2: written before the second round of rule changes (measured before and after,
+ * never tuned on); blind3: written after the second round was frozen (the generalisation estimate).
+ */
+const SPLITS = ['dev', 'holdout', 'blind', 'blind2', 'blind3'] as const;
 const RowSchema = z.object({
   title: z.string().min(5),
   lang: z.enum(['de', 'en']),
   services: z.array(ServiceIdSchema),
   kind: z.enum(PRESS_KINDS),
-  split: z.enum(['dev', 'holdout', 'blind']),
+  split: z.enum(SPLITS),
 });
 const rows = z
   .object({ rows: z.array(RowSchema) })
@@ -79,12 +85,9 @@ describe('classifier on the labelled headline set', () => {
 
   test('opening precision/recall and kind precision/recall are at least 0.9 (printed per split)', () => {
     const lines: string[] = [];
-    for (const [name, subset] of [
-      ['all', rows],
-      ['dev', rows.filter((r) => r.split === 'dev')],
-      ['holdout', rows.filter((r) => r.split === 'holdout')],
-      ['blind', rows.filter((r) => r.split === 'blind')],
-    ] as const) {
+    const subsets: [string, typeof rows][] = [['all', rows], ...SPLITS.map((s): [string, typeof rows] => [s, rows.filter((r) => r.split === s)])];
+    for (const [name, subset] of subsets) {
+      if (subset.length === 0) continue;
       const o = openPairs(subset);
       const k = kindMetrics(subset);
       lines.push(
