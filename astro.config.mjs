@@ -3,6 +3,8 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { loadConfig } from './src/config/load.ts';
 import { outageRadarSite } from './src/lib/site-integration.ts';
+import { onDemandRoutesIntegration } from './src/server/astro-routes.ts';
+import { selfCheckRoutes } from './src/selfcheck/astro-integration.ts';
 
 // The operator's config decides the public URL and the default language.
 const siteConfig = await loadConfig();
@@ -20,5 +22,5 @@ export default defineConfig({
   build: { inlineStylesheets: 'never' },
   vite: { build: { assetsInlineLimit: 0 } },
   devToolbar: { enabled: false },
-  integrations: [outageRadarSite()],
+  integrations: [outageRadarSite(), onDemandRoutesIntegration(), selfCheckRoutes({ staticHosting: siteConfig.site.staticHosting })],
 });

@@ -15,6 +15,8 @@ import { resolveRecordSecret } from './record.ts';
 
 export interface SelfCheckRuntime {
   config: LoadedConfig;
+  /** The runtime's clock (the wall clock unless a test passes one). */
+  now: () => Date;
   service: SelfCheckService;
   limiter: RateLimiter;
   /** Signs evidence-record permalinks (OUTAGE_RADAR_SELFCHECK_SECRET or `<dataDir>/.selfcheck-secret`). */
@@ -66,6 +68,7 @@ export async function createSelfCheckRuntime(config: LoadedConfig, options: Runt
   const trustProxy = env.OUTAGE_RADAR_TRUST_PROXY === '1';
   return {
     config,
+    now: clock,
     service,
     limiter,
     recordSecret,

@@ -107,3 +107,9 @@ export function learnUrl(entry: CatalogEntry): string {
   if (entry.kind === 'aadsts') return 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes';
   return entry.learnSlug ? `${NDR_LEARN_BASE}${entry.learnSlug}` : `${NDR_LEARN_BASE}non-delivery-reports-in-exchange-online`;
 }
+
+/** Where to read about a code we do not describe: Microsoft's look-up for sign-in codes, else the NDR overview. */
+export function codeDocsFallback(label: string): string {
+  const aad = /^AADSTS(\d+)$/i.exec(label);
+  return aad ? aadstsLookupUrl(aad[1]!) : `${NDR_LEARN_BASE}non-delivery-reports-in-exchange-online`;
+}
