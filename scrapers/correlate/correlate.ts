@@ -6,7 +6,7 @@
  * dropped: an incident folded into another keeps resolving through the survivor's `mergedIds`.
  */
 import { IncidentSchema, type Incident, type Signal } from '../../src/domain/schemas.ts';
-import type { ServiceId } from '../../src/domain/services.ts';
+import { findOfficialRefs, type ServiceId } from '../../src/domain/services.ts';
 import { deriveIncident, evidenceStart, isFullyLoaded, outletKey, sortServices, type IncidentDraft } from './derive.ts';
 import { makeIncidentId } from './ids.ts';
 import { canAttach, canConfirm, canOpenFromPress, compareCandidates, shouldMerge, type CorrelationSettings } from './rules.ts';
@@ -41,6 +41,13 @@ export interface CorrelateResult {
 // Keys join across sources too: the posts JSON and the RSS feed of status.cloud.microsoft describe
 // the same post with the same key, and a Graph key is the Microsoft ref itself.
 const keyOf = (s: Signal) => s.official!.key;
+
+/** Microsoft ids a signal cites without being their source: press refs, or ids named in an id-less official post. */
+function citedRefs(s: Signal): string[] {
+  if (s.press) return s.press.refs;
+  if (s.official && s.official.ref === null) return findOfficialRefs(`${s.title}\n${s.text}`);
+  return [];
+}
 
 /** Deep equality of two records on their serialized, schema-ordered form, `updatedAt` aside. */
 function sameContent(a: Incident, b: Incident): boolean {
@@ -89,16 +96,17 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     return v;
   };
 
-  // Indexes for the id joins: Microsoft refs, official keys, refs cited by the press.
+  // Indexes for the id joins: Microsoft refs, official keys, refs cited in text (press, or an
+  // official post without an id of its own that names one).
   const refIndex = new Map<string, string>();
   const keyIndex = new Map<string, string>();
-  const pressRefIndex = new Map<string, string>();
+  const citedIndex = new Map<string, string>();
   const index = (s: Signal, draftId: string) => {
     if (s.official) {
       if (s.official.ref && !refIndex.has(s.official.ref)) refIndex.set(s.official.ref, draftId);
       if (!keyIndex.has(keyOf(s))) keyIndex.set(keyOf(s), draftId);
     }
-    for (const ref of s.press?.refs ?? []) if (!pressRefIndex.has(ref)) pressRefIndex.set(ref, draftId);
+    for (const ref of citedRefs(s)) if (!citedIndex.has(ref)) citedIndex.set(ref, draftId);
   };
   for (const draft of drafts.values()) {
     for (const ref of draft.base?.officialRefs ?? []) if (!refIndex.has(ref)) refIndex.set(ref, draft.id);
@@ -129,8 +137,9 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
 
   const routeOfficial = (s: Signal): boolean => {
     const o = s.official!;
-    const joined =
-      (o.ref ? refIndex.get(o.ref) : undefined) ?? keyIndex.get(keyOf(s)) ?? (o.ref ? pressRefIndex.get(o.ref) : undefined);
+    let joined =
+      (o.ref ? refIndex.get(o.ref) : undefined) ?? keyIndex.get(keyOf(s)) ?? (o.ref ? citedIndex.get(o.ref) : undefined);
+    for (const ref of citedRefs(s)) joined ??= refIndex.get(ref);
     if (joined) {
       attach(s, joined);
       return true;
@@ -162,7 +171,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     const press = s.press!;
     if (press.kind === 'unrelated') return false;
     for (const ref of press.refs) {
-      const target = refIndex.get(ref);
+      const target = refIndex.get(ref) ?? citedIndex.get(ref);
       if (target) {
         attach(s, target);
         return true;
@@ -234,7 +243,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
         views.delete(absorbed);
         for (const [k, v] of refIndex) if (v === absorbed) refIndex.set(k, survivor);
         for (const [k, v] of keyIndex) if (v === absorbed) keyIndex.set(k, survivor);
-        for (const [k, v] of pressRefIndex) if (v === absorbed) pressRefIndex.set(k, survivor);
+        for (const [k, v] of citedIndex) if (v === absorbed) citedIndex.set(k, survivor);
         merged.push({ into: survivor, from: absorbed });
         any = true;
       }

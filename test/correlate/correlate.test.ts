@@ -49,6 +49,15 @@ describe('official ids join first', () => {
     expect(only(r).evidence.map((e) => e.source.id)).toEqual(['status-cloud-microsoft-feed', 'status-cloud-microsoft-mac']);
   });
 
+  test('an official post without an id of its own that names one joins that incident, in either order', () => {
+    const post = official({ at: t('08:00'), ref: null, key: 'scm-1', source: 'status-cloud-microsoft-mac', text: 'More info: tracked as EX1300001 in the admin center.' });
+    const graph = official({ at: t('08:20'), ref: 'EX1300001' });
+    expect(run([post, graph]).incidents).toHaveLength(1);
+    expect(run([{ ...post, observedAt: t('08:40') }, graph]).incidents).toHaveLength(1);
+    const article = press({ outlet: 'heise online', at: t('08:30'), refs: ['EX1300001'], services: ['teams'] });
+    expect(only(run([post, article])).evidence).toHaveLength(2);
+  });
+
   test('different refs for the same service stay separate incidents', () => {
     const r = run([official({ at: t('08:00'), ref: 'EX1000001' }), official({ at: t('08:10'), ref: 'EX1000002' })]);
     expect(r.incidents.map((i) => i.officialRefs)).toEqual(expect.arrayContaining([['EX1000001'], ['EX1000002']]));
