@@ -6,7 +6,8 @@
  *
  * Cycles are skipped only when nothing they could see has changed: no tape event within the
  * longest source interval, no active fault, no crowd bucket the detector would not call quiet, no
- * open non-advisory incident and no failing source; a heartbeat cycle still runs every hour.
+ * open non-advisory incident and no failing source (a heartbeat cycle still runs every 6 hours);
+ * `restoreReadSchedule` keeps every source's read times where a full replay has them.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { silentLogger, type Logger } from '../../src/lib/log.ts';
 import { reportPolicy } from '../../src/reports/open-store.ts';
 import { SqliteReportStore } from '../../src/reports/sqlite-store.ts';
 import type { ReportStore } from '../../src/reports/store.ts';
-import { readIncidents, readSignals, readSourceHealth } from '../../src/store/data-store.ts';
+import { readIncidents, readSignals, readSourceHealth, writeSourceHealth } from '../../src/store/data-store.ts';
 import { expandTapeReports, type TapeReport } from '../../src/tapes/crowd.ts';
 import type { ExpectEvent, OfficialChannel, Tape } from '../../src/tapes/schema.ts';
 import { runCycle, type SignalProvider } from '../cycle.ts';
@@ -142,6 +143,37 @@ const CHANNEL_OF: Partial<Record<RouteBinding['kind'], OfficialChannel>> = {
   graph: 'graph-service-health',
 };
 
+/**
+ * Writes the source health that the skipped cycles would have written. In a full replay a source
+ * read successfully at f is read again at every cycle from f + interval on, so its reads fall on a
+ * grid of period ceil(interval / cycle) · cycle. A skipped stretch serves unchanged content and no
+ * fault, so each skipped read would have succeeded and changed nothing but the source's read times.
+ * Keeping that grid keeps every source's first read after the next change where a full replay has
+ * it, so skipping cannot move a detection.
+ */
+export async function restoreReadSchedule(dataDir: string, sources: LoadedConfig['sources'], t: number, cycleMs: number): Promise<number> {
+  const health = await readSourceHealth(dataDir);
+  let changed = 0;
+  for (const source of sources) {
+    const h = health.get(source.id);
+    if (!h || (h.state !== 'ok' && h.state !== 'not_modified') || !h.lastAttemptAt || !h.notBefore) continue;
+    const interval = source.intervalMinutes * MINUTE;
+    const f = Date.parse(h.lastAttemptAt);
+    // Only the plain interval schedule; a Retry-After or another rule is left as it is.
+    if (Date.parse(h.notBefore) !== f + interval) continue;
+    const period = Math.ceil(interval / cycleMs) * cycleMs;
+    const k = Math.floor((t - f) / period);
+    if (k < 1) continue;
+    const onGrid = f + k * period;
+    const last = onGrid === t ? onGrid - period : onGrid;
+    if (last <= f) continue;
+    const at = new Date(last).toISOString();
+    await writeSourceHealth(dataDir, { ...h, lastAttemptAt: at, lastSuccessAt: at, notBefore: new Date(last + interval).toISOString() });
+    changed++;
+  }
+  return changed;
+}
+
 export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
   const wallStart = performance.now();
   const { tape } = options;
@@ -149,7 +181,7 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
   const log = options.log ?? silentLogger;
   const cycleMinutes = options.cycleMinutes ?? cycleMinutesFromSchedule(options.config.schedule);
   const skip = options.skip ?? true;
-  const heartbeat = (options.heartbeatMinutes ?? 60) * MINUTE;
+  const heartbeat = (options.heartbeatMinutes ?? 360) * MINUTE;
   const start = Date.parse(header.start);
   const end = Date.parse(header.end);
   const step = cycleMinutes * MINUTE;
@@ -209,8 +241,17 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
 
     const windows = skip ? findCrowdWindows(reports, seriesStart, end, detectOptionsFrom(config)) : [];
     const windowCursor = { i: 0 };
-    const maxInterval = Math.max(...config.sources.map((s) => s.intervalMinutes), 0);
+    const active = config.sources.filter((s) => s.enabled);
+    const maxInterval = Math.max(...active.map((s) => s.intervalMinutes), 0);
     const lag = (maxInterval + 2 * cycleMinutes) * MINUTE;
+    // How long after a change of a feed or channel a cycle may still read it for the first time.
+    const lagFor = new Map<string, number>();
+    for (const r of plan.routes) {
+      const source = active.find((s) => s.id === r.sourceId);
+      if (!source) continue;
+      const key = CHANNEL_OF[r.binding.kind] ?? (r.binding.kind === 'press' || r.binding.kind === 'community' ? r.binding.feedId : null);
+      if (key) lagFor.set(key, Math.max(lagFor.get(key) ?? 0, (source.intervalMinutes + 2 * cycleMinutes) * MINUTE));
+    }
 
     const expectations = tape.events.filter((e): e is ExpectEvent => e.type === 'expect');
     const outcomes = new Map<ExpectEvent, ExpectationOutcome>(
@@ -228,15 +269,27 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
     let openState = false;
     let ticks = 0;
     let runs = 0;
+    let skippedSinceRun = false;
+    const routeKeys = new Map<string, string>();
 
     for (let t = start; t <= end; t += step) {
       ticks++;
       now = t;
-      if (player.advanceTo(t)) dirtyUntil = Math.max(dirtyUntil, t + lag);
+      for (const key of player.advanceTo(t)) dirtyUntil = Math.max(dirtyUntil, t + (lagFor.get(key) ?? lag));
       await feedReports(t);
       const run = !skip || runs === 0 || t <= dirtyUntil || player.hasOverrides() || openState || inWindows(windows, t, windowCursor) || t - lastRun >= heartbeat;
+      if (!run) skippedSinceRun = true;
       if (run) {
-        for (const r of plan.routes) servers.get(r.host)!.set(r.path, player.routeFor(r.binding, t));
+        if (skippedSinceRun) await restoreReadSchedule(dataDir, config.sources, t, step);
+        skippedSinceRun = false;
+        for (const r of plan.routes) {
+          const key = player.cacheKey(r.binding);
+          const id = `${r.host}${r.path}`;
+          // An unchanged feed keeps its route (and its served count, ETag and 304s).
+          if (key !== null && routeKeys.get(id) === key) continue;
+          servers.get(r.host)!.set(r.path, player.routeFor(r.binding, t));
+          if (key !== null) routeKeys.set(id, key);
+        }
         const report = await runCycle({ config, now: new Date(t), http, env, providers, log });
         for (const s of servers.values()) s.clearRequests();
         runs++;

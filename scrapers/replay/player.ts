@@ -90,6 +90,8 @@ export class TapePlayer {
   readonly tape: Tape;
   readonly state: PlayerState;
   #next = 0;
+  /** Bumped whenever a press or community feed changes, per feed id. */
+  readonly #feedVersions = new Map<string, number>();
   readonly #events: { event: Tape['events'][number]; index: number }[];
   readonly #opts: PlayerOptions;
   readonly #rawFiles = new Map<string, Buffer>();
@@ -125,24 +127,32 @@ export class TapePlayer {
     }
   }
 
-  /** Applies every event up to and including `t`; true when something the sources serve changed. */
-  advanceTo(t: number): boolean {
-    let changed = false;
+  /**
+   * Applies every event up to and including `t`. Returns what changed: press and community feed
+   * ids, and official channels (empty when nothing did).
+   */
+  advanceTo(t: number): Set<string> {
+    const changed = new Set<string>();
     while (this.#next < this.#events.length && Date.parse(this.#events[this.#next]!.event.at) <= t) {
       const { event, index } = this.#events[this.#next++]!;
-      changed = true;
-      if (event.type === 'official') this.#applyOfficial(event, index);
-      else if (event.type === 'press') {
+      if (event.type === 'official') {
+        this.#applyOfficial(event, index);
+        changed.add(event.source);
+      } else if (event.type === 'press') {
         const feedId = this.#opts.pressFeedFor(event.outlet, event.feed);
         const list = this.state.press.get(feedId) ?? [];
         list.push({ title: event.title, link: event.link, published: Date.parse(event.published ?? event.at), summary: event.summary, categories: event.categories, lang: event.lang });
         this.state.press.set(feedId, list);
+        this.#feedVersions.set(feedId, (this.#feedVersions.get(feedId) ?? 0) + 1);
+        changed.add(feedId);
       } else if (event.type === 'community') {
         const feedId = this.#opts.communityFeedFor(event.feed);
         const list = this.state.community.get(feedId) ?? [];
         const link = event.link ?? `https://mastodon.social/@${encodeURIComponent(event.author)}/${String(113_000_000_000_000_000n + BigInt(Date.parse(event.at)))}`;
         list.push({ author: event.author, text: event.text, link, published: Date.parse(event.at), tags: event.tags });
         this.state.community.set(feedId, list);
+        this.#feedVersions.set(feedId, (this.#feedVersions.get(feedId) ?? 0) + 1);
+        changed.add(feedId);
       }
     }
     return changed;
@@ -257,6 +267,16 @@ export class TapePlayer {
       default:
         throw new Error(`not a fault: ${a.kind}`);
     }
+  }
+
+  /**
+   * A key that changes whenever `routeFor(binding, ·)` may serve something else, or null when the
+   * answer depends on the clock (Microsoft's server timestamps) and must be rendered every time.
+   */
+  cacheKey(binding: RouteBinding): string | null {
+    if (binding.kind === 'press' || binding.kind === 'community') return `${binding.feedId}:${this.#feedVersions.get(binding.feedId) ?? 0}`;
+    if (binding.kind === 'empty-feed') return 'empty';
+    return null;
   }
 
   /** The route a bound source serves at `now`. */
