@@ -367,6 +367,16 @@ describe('scrape CLI against local sources', () => {
     expect([...servers.values()].reduce((n, s) => n + s.requests.length, 0)).toBe(requests);
   }, 60_000);
 
+  test('update skips the site build when nothing changed', async () => {
+    const outDir = path.join(workDir, 'never-built');
+    const r = await cli(['update', '--config', configFile, '--data', dataDir, '--now', '2026-11-24T15:52:00Z', '--out-dir', outDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^scrape 2026-11-24T15:52:00\.\d{3}Z: .*no change/m);
+    expect(lines(r.stdout).get('scm-mac')).toMatch(/^skipped until 2026-11-24T15:55:00\.\d{3}Z \(interval\)$/);
+    expect(r.stderr).toContain('build skipped');
+    await expect(readFile(path.join(outDir, 'index.html'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   test('a running cycle makes a second one fail fast with exit code 4', async () => {
     const lock = path.join(dataDir, '.cycle.lock');
     await writeFile(lock, String(process.pid));
