@@ -2,10 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHttpClient, type OwnedHttpClient } from '../../scrapers/http/client.ts';
 import { HttpConfigSchema } from '../../src/config/schema.ts';
 import { createSelfCheckService, type SelfCheckService, type SelfCheckSettings } from '../../src/selfcheck/check.ts';
-import { buildStatusContext } from '../../src/selfcheck/context.ts';
+import { buildStatusContext, loadStatusContext } from '../../src/selfcheck/context.ts';
+import { SqliteReportStore } from '../../src/reports/sqlite-store.ts';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Fact } from '../../src/selfcheck/facts.ts';
 import { parseSymptom, parseTarget } from '../../src/selfcheck/parse.ts';
-import { operationalSnapshot } from './_status.ts';
+import { makeDataDir, officialExchangeIncident, operationalSnapshot } from './_status.ts';
 import { IDN_DOMAIN, startWorld, type World } from './_world.ts';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -192,5 +196,44 @@ describe('self-check against local DNS and a local Microsoft', () => {
     const service = makeService({ maxConcurrentLookups: 3 });
     await Promise.all(['healthy-managed.de', 'federated-corp.com', 'own-mx.de', 'gone-tenant.de'].map((d) => run(service, d)));
     expect(service.stats().peakConcurrentLookups).toBeLessThanOrEqual(3);
+  });
+
+  test('an official Exchange incident in our records makes it Microsoft-wide, named', async () => {
+    const dataDir = await makeDataDir(operationalSnapshot(NOW), [officialExchangeIncident(NOW)]);
+    const service = createSelfCheckService({
+      settings: settings(),
+      http,
+      clock: () => NOW,
+      loadStatus: (now) => loadStatusContext(dataDir, now, 30),
+      crowd: null,
+      crowdOptions: { windowMinutes: 60, baselineWeeks: 4, minCount: 8 },
+    });
+    const r = await run(service, 'partner@gone-tenant.de', '550 5.1.10');
+    expect(r.verdict).toMatchObject({ kind: 'microsoft-wide', rule: 'official-incident' });
+    expect(r.verdict.incidents[0]?.officialRefs).toEqual(['EX1151485']);
+    expect(r.verdict.notes).toContain('note-directory-unknown');
+  });
+
+  test('a crowd spike on the code in the report store, without official word', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'selfcheck-spike-'));
+    const store = SqliteReportStore.open(path.join(dir, 'reports.db'), { dedupWindowMinutes: 60, rateLimitPerMinute: 10 });
+    try {
+      for (let i = 0; i < 37; i++) {
+        await store.add({ service: 'exchange-online', problemType: 'mail-bounces', code: '550 5.1.10', clientId: `c${i}`, receivedAt: new Date(NOW.getTime() - (i + 1) * 60_000) });
+      }
+      const service = createSelfCheckService({
+        settings: settings(),
+        http,
+        clock: () => NOW,
+        loadStatus: async (now) => buildStatusContext(operationalSnapshot(now), [], now, 30),
+        crowd: store,
+        crowdOptions: { windowMinutes: 60, baselineWeeks: 4, minCount: 8 },
+      });
+      const r = await run(service, 'healthy-managed.de', '550 5.1.10');
+      expect(r.crowd.code).toMatchObject({ code: '5.1.10', count: 37, elevated: true });
+      expect(r.verdict).toMatchObject({ kind: 'unconfirmed-spike', rule: 'crowd-spike-code' });
+    } finally {
+      await store.close();
+    }
   });
 });
