@@ -212,7 +212,8 @@ function slug(text: string): string {
 
 function buildIncident(sc: Scenario, index: number, rng: Rng, nowMs: number): Incident {
   const primary = sc.services[0]!;
-  const name = SERVICES.find((s) => s.id === primary)!.name.en;
+  const names = SERVICES.find((s) => s.id === primary)!.name;
+  const name = names.en;
   const startIso = iso(sc.startMs);
   const day = startIso.slice(0, 10);
   const prefix = REF_PREFIX[primary];
@@ -241,7 +242,7 @@ function buildIncident(sc: Scenario, index: number, rng: Rng, nowMs: number): In
     const outlet = OUTLETS[(index + p) % OUTLETS.length]!;
     const at = notAfterNow(sc.startMs + (10 + p * rng.int(5, 40)) * MINUTE);
     firstUnofficialMs = Math.min(firstUnofficialMs, at);
-    const headline = sc.hostile ? HOSTILE.title : rng.pick(HEADLINES[outlet.lang]).replace('{s}', name);
+    const headline = sc.hostile ? HOSTILE.title : rng.pick(HEADLINES[outlet.lang]).replace('{s}', names[outlet.lang]);
     const url = sc.hostile ? HOSTILE.url : `https://${outlet.host}/news/${slug(headline)}-${index}-${p}.html`;
     const signalId = `${outlet.source}-${id}-${p}`;
     evidence.push({

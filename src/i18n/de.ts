@@ -195,6 +195,10 @@ export const de: Messages = {
     suspected: 'unbestätigte Meldungen',
     stale: 'unbekannt (veraltet)',
   },
+  live: {
+    notice: 'Es gibt neue Informationen.',
+    reload: 'Seite neu laden',
+  },
   widget: {
     title: 'Microsoft-Status',
     allOk: 'Alle Dienste betriebsbereit',

@@ -191,6 +191,10 @@ export const en = {
     suspected: 'unconfirmed reports',
     stale: 'unknown (stale data)',
   },
+  live: {
+    notice: 'New information is available.',
+    reload: 'Reload the page',
+  },
   widget: {
     title: 'Microsoft status',
     allOk: 'All services operational',

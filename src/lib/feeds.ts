@@ -80,7 +80,7 @@ export function incidentFeedHtml(incident: Incident, lang: Lang, labelSource: So
   const timeline = updatesNewestFirst(incident)
     .map(
       (u) =>
-        `<p><small>${escapeHtml(formatDateTime(u.at, lang))}</small><br><strong>${escapeHtml(t.incidentStatus[u.status])}</strong> – ` +
+        `<p><small><time datetime="${isoSeconds(u.at)}">${escapeHtml(formatDateTime(u.at, lang))}</time></small><br><strong>${escapeHtml(t.incidentStatus[u.status])}</strong> – ` +
         `${escapeHtml(u.text)} (${escapeHtml(t.feeds.source)}: ${escapeHtml(labelSource(u.source.id))})</p>`,
     )
     .join('');
@@ -120,7 +120,8 @@ export function buildFeed(incidents: readonly Incident[], options: FeedOptions):
     atomUrl: absoluteUrl(siteUrl, paths.atom(lang, serviceId ?? undefined)),
     author: options.siteTitle,
     siteUrl: absoluteUrl(siteUrl, '/'),
-    updated: entries.reduce((max, e) => (e.updated > max ? e.updated : max), isoSeconds(options.fallbackUpdated)),
+    // The newest entry's time, never the wall clock: an unchanged feed stays byte-identical.
+    updated: entries.length > 0 ? entries.reduce((max, e) => (e.updated > max ? e.updated : max), entries[0]!.updated) : isoSeconds(options.fallbackUpdated),
     entries,
   };
 }

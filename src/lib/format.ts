@@ -30,9 +30,19 @@ function formatter(lang: Lang, kind: FormatterKind): Intl.DateTimeFormat {
   return f;
 }
 
+// Incident pages repeat the same timestamps (timeline, evidence, facts): formatting is memoized.
+const DATE_TIME_MEMO = new Map<string, string>();
+
 /** "20 Nov 2026, 14:02 UTC" / "20. Nov. 2026, 14:02 UTC". */
 export function formatDateTime(iso: string, lang: Lang): string {
-  return `${formatter(lang, 'dateTime').format(new Date(iso))} UTC`;
+  const key = lang + iso;
+  let text = DATE_TIME_MEMO.get(key);
+  if (text === undefined) {
+    text = `${formatter(lang, 'dateTime').format(new Date(iso))} UTC`;
+    if (DATE_TIME_MEMO.size > 200_000) DATE_TIME_MEMO.clear();
+    DATE_TIME_MEMO.set(key, text);
+  }
+  return text;
 }
 
 /** "20 Nov 2026" for an ISO timestamp or a `YYYY-MM-DD` day. */
@@ -69,6 +79,18 @@ export function formatDuration(minutes: number, lang: Lang): string {
   return `${mins} ${d.minutes}`;
 }
 
+const NUMBER_FORMATS = new Map<Lang, Intl.NumberFormat>();
+
+/** A number with at most one decimal ("3.5" / "3,5"). */
+export function formatNumber(value: number, lang: Lang): string {
+  let f = NUMBER_FORMATS.get(lang);
+  if (!f) {
+    f = new Intl.NumberFormat(useMessages(lang).locale, { maximumFractionDigits: 1 });
+    NUMBER_FORMATS.set(lang, f);
+  }
+  return f.format(value);
+}
+
 const PERCENT_FORMATS = new Map<Lang, Intl.NumberFormat>();
 
 /**
@@ -92,5 +114,8 @@ export function utcDay(iso: string | Date): string {
 
 /** ISO timestamp without milliseconds (`2026-11-20T14:02:00Z`), the form feeds and `<time>` use. */
 export function isoSeconds(iso: string | Date): string {
+  // Fast path for the stored form (`…:00.000Z` or `…:00Z`); anything else is parsed.
+  if (typeof iso === 'string' && ISO_UTC.test(iso)) return `${iso.slice(0, 19)}Z`;
   return (typeof iso === 'string' ? new Date(iso) : iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

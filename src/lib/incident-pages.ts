@@ -110,14 +110,15 @@ export function aliasShellValues(alias: string, target: Incident, lang: Lang): S
   };
 }
 
+// Rendering is CPU-bound and writing I/O-bound: a pool of async writers lets both overlap.
 async function writeAll(jobs: { file: string; html: () => string }[], concurrency = 32): Promise<void> {
-  const dirs = new Set(jobs.map((j) => path.dirname(j.file)));
-  for (const d of dirs) await fs.mkdir(d, { recursive: true });
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
       const job = jobs[next++]!;
-      await fs.writeFile(job.file, job.html());
+      const html = job.html();
+      await fs.mkdir(path.dirname(job.file), { recursive: true });
+      await fs.writeFile(job.file, html);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));

@@ -11,10 +11,18 @@ export function outageRadarSite(): AstroIntegration {
   return {
     name: 'outage-radar-site',
     hooks: {
+      // Incident routes render one shell per language in a build (filled below), every incident in dev.
+      'astro:config:setup': ({ command, updateConfig }) => {
+        updateConfig({ vite: { define: { 'import.meta.env.OUTAGE_RADAR_INCIDENT_SHELLS': JSON.stringify(command === 'build') } } });
+      },
       'astro:build:done': async ({ dir, logger }) => {
+        const started = performance.now();
         const model = await getSiteModel();
+        const loadedMs = performance.now() - started;
         const result = await writeIncidentPages(fileURLToPath(dir), model);
-        logger.info(`${result.pages} incident pages and ${result.aliases} redirects in ${Math.round(result.ms)} ms`);
+        logger.info(
+          `${result.pages} incident pages and ${result.aliases} redirects in ${Math.round(result.ms)} ms (data ready after ${Math.round(loadedMs)} ms)`,
+        );
       },
     },
   };

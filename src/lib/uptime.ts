@@ -81,20 +81,28 @@ export interface UptimeWindow {
   now: number;
 }
 
+/** The weighted downtime intervals of the incidents that count (see module doc). */
+function countedIntervals(incidents: readonly UptimeIncident[], nowMs: number): Interval[] {
+  return incidents
+    .filter(countsForUptime)
+    .map((i) => ({ ...intervalOf(i, nowMs), weight: WEIGHT[componentStatusForImpact(i.impact)] }))
+    .filter((i) => i.weight > 0 && i.end > i.start);
+}
+
+function uptimeFromIntervals(intervals: Interval[], window: UptimeWindow): number | null {
+  if (window.coverageStart === null) return null;
+  const from = Math.max(window.from, window.coverageStart);
+  const to = Math.min(window.to, window.now);
+  if (to <= from) return null;
+  return Math.max(0, 100 - (weightedDowntime(intervals, from, to) / (to - from)) * 100);
+}
+
 /**
  * Uptime percentage (0–100) of one service over a window, or null when the window holds no
  * covered time. `incidents` are the service's incidents (any; non-counting ones are skipped).
  */
 export function computeUptime(incidents: readonly UptimeIncident[], window: UptimeWindow): number | null {
-  if (window.coverageStart === null) return null;
-  const from = Math.max(window.from, window.coverageStart);
-  const to = Math.min(window.to, window.now);
-  if (to <= from) return null;
-  const intervals = incidents
-    .filter(countsForUptime)
-    .map((i) => ({ ...intervalOf(i, window.now), weight: WEIGHT[componentStatusForImpact(i.impact)] }));
-  const down = weightedDowntime(intervals, from, to);
-  return Math.max(0, 100 - (down / (to - from)) * 100);
+  return uptimeFromIntervals(countedIntervals(incidents, window.now), window);
 }
 
 export interface BarsOptions {
@@ -111,16 +119,23 @@ export interface BarsOptions {
 export function computeDailyBars(incidents: readonly UptimeIncident[], options: BarsOptions): DayBar[] {
   const nowMs = options.now.getTime();
   const todayStart = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const windowStart = todayStart - (options.days - 1) * DAY_MS;
   const coverageMs = options.coverageStartDay ? Date.parse(`${options.coverageStartDay}T00:00:00Z`) : null;
-  const spans = incidents.map((i) => ({ incident: i, ...intervalOf(i, nowMs) }));
+  // Only incidents that reach into the window matter; computed once, not per day.
+  const spans = incidents
+    .map((i) => ({ incident: i, ...intervalOf(i, nowMs) }))
+    .filter((s) => s.end >= windowStart)
+    .sort((a, b) => b.start - a.start);
+  const intervals = countedIntervals(
+    spans.map((s) => s.incident),
+    nowMs,
+  );
   const bars: DayBar[] = [];
   for (let k = options.days - 1; k >= 0; k--) {
     const from = todayStart - k * DAY_MS;
     const to = from + DAY_MS;
     const day = new Date(from).toISOString().slice(0, 10);
-    const overlapping = spans
-      .filter((s) => s.start < to && (s.end > from || (s.end === s.start && s.start >= from)))
-      .sort((a, b) => b.start - a.start);
+    const overlapping = spans.filter((s) => s.start < to && (s.end > from || (s.end === s.start && s.start >= from)));
     const incidentIds = overlapping.map((s) => s.incident.id);
     if (coverageMs === null || to <= coverageMs) {
       bars.push({ day, state: 'no-data', hasSuspected: false, uptime: null, incidentIds });
@@ -139,7 +154,7 @@ export function computeDailyBars(incidents: readonly UptimeIncident[], options: 
     }
     let state: DayState = worst === 'under_maintenance' ? 'operational' : worst;
     if (k === 0 && state === 'operational' && options.currentStatus === 'unknown') state = 'unknown';
-    const uptime = computeUptime(incidents, { from, to, coverageStart: coverageMs, now: nowMs });
+    const uptime = uptimeFromIntervals(intervals, { from, to, coverageStart: coverageMs, now: nowMs });
     bars.push({ day, state, hasSuspected, uptime, incidentIds });
   }
   return bars;

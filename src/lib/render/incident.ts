@@ -8,7 +8,7 @@ import type { Incident } from '../../domain/schemas.ts';
 import type { Lang } from '../../domain/vocabulary.ts';
 import { useMessages } from '../../i18n/index.ts';
 import { escapeHtml } from '../escape.ts';
-import { formatDuration, minutesBetween } from '../format.ts';
+import { formatDuration, formatNumber, minutesBetween } from '../format.ts';
 import { computeDetectionLeadTime } from '../lead-time.ts';
 import { evidenceKinds, updatesNewestFirst } from '../incident-facts.ts';
 import type { SourceLabeler } from '../sources.ts';
@@ -59,7 +59,8 @@ function timelineHtml(incident: Incident, ctx: IncidentRenderContext): string {
         `<li class="update update-${u.source.kind}">` +
         `<p class="meta">${timeTag(u.at, ctx.lang)} · <strong>${escapeHtml(t.incidentStatus[u.status])}</strong> · ` +
         `${kindBadge(u.source.kind, ctx.lang)} <span class="source">${escapeHtml(source)}</span></p>` +
-        `<div class="body">${textToHtml(u.text)}${link}</div></li>`
+        // Microsoft's own words are English (WCAG 3.1.2, language of parts); others vary unknown.
+        `<div class="body"${u.source.kind === 'official' ? ' lang="en"' : ''}>${textToHtml(u.text)}${link}</div></li>`
       );
     })
     .join('');
@@ -87,7 +88,7 @@ function crowdHtml(incident: Incident, ctx: IncidentRenderContext): string {
   const c = incident.crowd;
   if (!c) return '';
   const t = useMessages(ctx.lang).incident;
-  const baseline = new Intl.NumberFormat(useMessages(ctx.lang).locale, { maximumFractionDigits: 1 }).format(c.baselineAtPeak);
+  const baseline = formatNumber(c.baselineAtPeak, ctx.lang);
   return (
     `<section aria-labelledby="h-crowd"><h2 id="h-crowd">${escapeHtml(t.crowd)}</h2>` +
     `<p>${escapeHtml(t.crowdSummary(c.peakCount, baseline, c.total))} ${escapeHtml(t.crowdPeakAt)} ${timeTag(c.peakAt, ctx.lang)}.</p></section>`
@@ -123,7 +124,7 @@ export function renderIncidentMain(incident: Incident, ctx: IncidentRenderContex
   }
   if (incident.mergedIds.length > 0) facts.push(fact(m.mergedFrom, incident.mergedIds.map(escapeHtml).join(', ')));
   const official = incident.officialText
-    ? `<section aria-labelledby="h-official"><h2 id="h-official">${escapeHtml(m.officialText)}</h2><blockquote class="official">${textToHtml(incident.officialText)}</blockquote></section>`
+    ? `<section aria-labelledby="h-official"><h2 id="h-official">${escapeHtml(m.officialText)}</h2><blockquote class="official" lang="en">${textToHtml(incident.officialText)}</blockquote></section>`
     : '';
   return (
     `<article class="incident" aria-labelledby="h-incident">` +

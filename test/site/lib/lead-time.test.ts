@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import type { Incident } from '../../../src/domain/schemas.ts';
+import { computeDetectionLeadTime } from '../../../src/lib/lead-time.ts';
+
+type In = Pick<Incident, 'acknowledgedAt' | 'evidence' | 'updates' | 'crowd'>;
+const ev = (kind: 'official' | 'press' | 'crowd', observedAt: string) => ({
+  signalId: `${kind}-${observedAt}`,
+  source: { id: kind, kind },
+  observedAt,
+  title: 't',
+  url: null,
+  outlet: null,
+  ref: null,
+});
+
+describe('computeDetectionLeadTime', () => {
+  test.each<[string, In, { lead: number | null; kind: 'press' | 'crowd' | null }]>([
+    [
+      'press 35 minutes before Microsoft',
+      { acknowledgedAt: '2026-11-20T11:00:00Z', evidence: [ev('press', '2026-11-20T10:25:00Z'), ev('official', '2026-11-20T11:00:00Z')], updates: [], crowd: null },
+      { lead: 35, kind: 'press' },
+    ],
+    [
+      'a crowd spike start counts as the first signal',
+      {
+        acknowledgedAt: '2026-11-20T11:00:00Z',
+        evidence: [ev('press', '2026-11-20T10:40:00Z')],
+        updates: [],
+        crowd: { spikeStartedAt: '2026-11-20T10:10:00Z', peakAt: '2026-11-20T10:30:00Z', peakCount: 9, baselineAtPeak: 1, total: 40 },
+      },
+      { lead: 50, kind: 'crowd' },
+    ],
+    [
+      'Microsoft first gives a negative lead',
+      { acknowledgedAt: '2026-11-20T10:00:00Z', evidence: [ev('press', '2026-11-20T10:30:00Z')], updates: [], crowd: null },
+      { lead: -30, kind: 'press' },
+    ],
+    [
+      'an official evidence item earlier than acknowledgedAt wins',
+      { acknowledgedAt: '2026-11-20T11:00:00Z', evidence: [ev('official', '2026-11-20T10:50:00Z'), ev('crowd', '2026-11-20T10:40:00Z')], updates: [], crowd: null },
+      { lead: 10, kind: 'crowd' },
+    ],
+    ['no official word: null', { acknowledgedAt: null, evidence: [ev('press', '2026-11-20T10:30:00Z')], updates: [], crowd: null }, { lead: null, kind: 'press' }],
+    ['no unofficial signal: null', { acknowledgedAt: '2026-11-20T10:00:00Z', evidence: [ev('official', '2026-11-20T10:00:00Z')], updates: [], crowd: null }, { lead: null, kind: null }],
+  ])('%s', (_name, input, expected) => {
+    const result = computeDetectionLeadTime(input);
+    expect(result.leadMinutes).toBe(expected.lead);
+    expect(result.firstUnofficialKind).toBe(expected.kind);
+  });
+});
