@@ -5,6 +5,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { SqliteReportStore } from '../../src/reports/sqlite-store.ts';
 import { buildCrowdContext, buildStatusContext, countCode, loadCrowdContext, loadStatusContext } from '../../src/selfcheck/context.ts';
 import { IncidentSchema } from '../../src/domain/schemas.ts';
+import type { ServiceId } from '../../src/domain/services.ts';
+import type { ReportAggregate } from '../../src/reports/report.ts';
 import { makeDataDir, officialExchangeIncident, operationalSnapshot } from './_status.ts';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -57,7 +59,7 @@ describe('crowd context', () => {
 
   test('usual level is the mean of the same window in past weeks', () => {
     const current = { 'exchange-online': { count: 40, problemTypes: {}, codes: { '550 5.1.10': 37 } } };
-    const past = [
+    const past: Partial<Record<ServiceId, ReportAggregate>>[] = [
       { 'exchange-online': { count: 4, problemTypes: {}, codes: { '550 5.1.10': 1 } } },
       { 'exchange-online': { count: 2, problemTypes: {}, codes: {} } },
     ];
