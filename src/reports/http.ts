@@ -54,6 +54,8 @@ export async function handleReportApi(request: Request, clientAddress: string | 
   };
   const outcome = await receiveReport(req, ctx);
   const plain = respondToOutcome(outcome, { accept: headers.get('accept'), referer: headers.get('referer'), defaultLang });
+  // A body refused unread (too large) is not drained: tell the client not to reuse the connection.
+  if (plain.status === 413) plain.headers.connection = 'close';
   return new Response(plain.body === '' ? null : plain.body, { status: plain.status, headers: plain.headers });
 }
 

@@ -45,6 +45,7 @@ export function lastHourText(n: number, t: Messages): string {
   return n === 1 ? (t.lastHourOne ?? '') : fill(t.lastHourMany, n);
 }
 
+/** Reports of `service` in the last hour, from the live summary (cached a few seconds on the server). */
 async function fetchLastHour(service: string): Promise<number | null> {
   const res = await fetch('/api/reports/summary.json', { headers: { accept: 'application/json' }, cache: 'no-store' });
   if (!res.ok) return null;
@@ -71,12 +72,13 @@ export function enhanceReportForm(form: HTMLFormElement): MapStore<FormState> {
     }
   });
 
-  const refresh = async () => {
+  /** `atLeast`: a floor for the count (our own accepted report may be newer than the cached summary). */
+  const refresh = async (atLeast: number | null = null) => {
     const service = serviceOf();
     if (!service) return;
     try {
       const n = await fetchLastHour(service);
-      if (n !== null && service === serviceOf()) $state.setKey('lastHour', n);
+      if (n !== null && service === serviceOf()) $state.setKey('lastHour', Math.max(n, atLeast ?? 0));
     } catch (err) {
       // The count is a nicety; the form works without it.
       console.debug('report count unavailable', err);
@@ -103,6 +105,7 @@ export function enhanceReportForm(form: HTMLFormElement): MapStore<FormState> {
     void (async () => {
       let answer: ApiAnswer | null = null;
       let httpStatus = 0;
+      const before = $state.get().lastHour;
       try {
         const res = await fetch('/api/reports', {
           method: 'POST',
@@ -116,7 +119,7 @@ export function enhanceReportForm(form: HTMLFormElement): MapStore<FormState> {
       }
       const described = describeAnswer(httpStatus, answer, t);
       $state.set({ ...$state.get(), ...described });
-      if (described.phase === 'done') await refresh();
+      if (described.phase === 'done') await refresh(answer?.status === 'accepted' && before !== null ? before + 1 : null);
     })();
   });
 
