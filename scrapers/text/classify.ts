@@ -9,23 +9,33 @@ import type { Lang, PressKind } from '../../src/domain/vocabulary.ts';
 import { blankSpans, compileTerm, findTerms, hasTerm, tokenIndexAt, tokenize, type Span } from './match.ts';
 import {
   ADS,
+  AFTERMATH_OPENERS,
   AMBIGUOUS_TERMS,
+  AUDIENCE_AFTER,
+  AUDIENCE_BEFORE,
   BYSTANDER,
   CLAUSE_SPLIT,
   COMPOUND_SUFFIXES,
   CUE_WINDOW,
+  DETERMINERS,
   EXPLAINER,
   FINANCE,
   FOLLOWUP,
+  FOLLOWUP_CONTEXTUAL,
+  FUNCTION_VERBS,
   MICROSOFT_CONTEXT,
+  NEGATION_WINDOW,
+  NEGATIONS,
   NOT_SERVICE_PHRASES,
   OTHER_VENDORS,
+  OUTAGE_CONTEXT,
   OUTAGE_FALSE_FRIENDS,
   OUTAGE_MEDIUM,
   OUTAGE_MIN_SCORE,
   OUTAGE_STRONG,
   PRODUCT_NOUNS,
   RESOLUTION,
+  RESOLUTION_CONTEXTUAL,
   SECURITY,
   SENTENCE_SPLIT,
   SERVICE_TERM_EXTRAS,
@@ -71,7 +81,15 @@ interface Cues {
   strong: Span[];
   medium: Span[];
   resolution: Span[];
+  /** Resolution words that count only where the text names trouble. */
+  resolutionWeak: Span[];
   followup: Span[];
+  /** Follow-up words that count only where the text names trouble. */
+  followupWeak: Span[];
+  /** Incident words that open nothing ("bug", "incident"). */
+  context: Span[];
+  /** An opening "Nach Outlook-Ausfall: …" / "After the Teams outage, …". */
+  aftermath: Span | null;
   explainer: Span[];
   ad: Span[];
   security: Span[];
@@ -128,22 +146,91 @@ function selectNonOverlapping(hits: Hit[]): Hit[] {
   return chosen.sort((a, b) => a.start - b.start);
 }
 
+const CLAUSE_PUNCTUATION = /[:;,!?|()[\]–—]/u;
+
+/** Whole words equal to a negation term ("nicht", "not", "can't"), for the look-behind/ahead checks. */
+function isNegationAt(lower: string, span: { start: number; end: number }): boolean {
+  return findTerms(lower.slice(span.start, span.end), NEGATIONS).some((n) => n.start === 0 && n.end === span.end - span.start);
+}
+
+/**
+ * "können sich nicht einloggen", "werden nicht mehr synchronisiert", "can't sign in": a negation
+ * followed within NEGATION_WINDOW words (same clause) by a verb of using the service, or a verb
+ * directly followed by a negation ("Outlook startet nicht").
+ */
+function findNegatedFunctions(lower: string): Span[] {
+  const negations = findTerms(lower, NEGATIONS);
+  if (!negations.length) return [];
+  const verbs = findTerms(lower, FUNCTION_VERBS);
+  const tokens = tokenize(lower);
+  const out: Span[] = [];
+  for (const v of verbs) {
+    const vi = tokenIndexAt(tokens, v.start);
+    const pair = negations.find((n) => {
+      if (n.end <= v.start) {
+        const between = lower.slice(n.end, v.start);
+        const gap = vi - tokenIndexAt(tokens, n.end - 1) - 1;
+        return gap <= NEGATION_WINDOW && !CLAUSE_PUNCTUATION.test(between);
+      }
+      const between = lower.slice(v.end, n.start);
+      const gap = tokenIndexAt(tokens, n.start) - tokenIndexAt(tokens, Math.max(v.start, v.end - 1)) - 1;
+      return n.start >= v.end && gap <= NEGATION_WINDOW - 1 && !CLAUSE_PUNCTUATION.test(between);
+    });
+    if (pair) out.push({ start: Math.min(pair.start, v.start), end: Math.max(pair.end, v.end), term: `${pair.term} ${v.term}` });
+  }
+  return out;
+}
+
+/**
+ * Drops resolution words that a negation precedes ("noch nicht behoben", "not yet restored") or that a
+ * negation or an outage word follows ("is back down", "läuft wieder nicht"): the trouble goes on.
+ */
+function keepAffirmedResolutions(lower: string, spans: Span[], strong: readonly Span[]): Span[] {
+  const tokens = tokenize(lower);
+  return spans.filter((r) => {
+    const i = tokenIndexAt(tokens, r.start);
+    const j = tokenIndexAt(tokens, Math.max(r.start, r.end - 1));
+    const before = tokens.slice(Math.max(0, i - 2), i);
+    const after = tokens[j + 1];
+    if (before.some((t) => isNegationAt(lower, t))) return false;
+    if (after && (isNegationAt(lower, after) || strong.some((s) => s.start === after.start))) return false;
+    return true;
+  });
+}
+
 function findCues(lower: string): Cues {
-  const outageText = blankSpans(lower, findTerms(lower, OUTAGE_FALSE_FRIENDS));
+  const outageText = blankSpans(lower, findNamed(lower, OUTAGE_FALSE_FRIENDS));
+  const strong = [...findNamed(outageText, OUTAGE_STRONG), ...findNegatedFunctions(outageText)].sort((a, b) => a.start - b.start);
+  const opener = findNamed(lower, AFTERMATH_OPENERS)[0];
   return {
-    strong: findTerms(outageText, OUTAGE_STRONG),
-    medium: findTerms(outageText, OUTAGE_MEDIUM),
-    resolution: findTerms(lower, RESOLUTION),
-    followup: findTerms(lower, FOLLOWUP),
-    explainer: findTerms(lower, EXPLAINER),
-    ad: findTerms(lower, ADS),
-    security: findTerms(lower, SECURITY),
-    finance: findTerms(lower, FINANCE),
+    strong,
+    medium: findNamed(outageText, OUTAGE_MEDIUM),
+    resolution: keepAffirmedResolutions(lower, findNamed(lower, RESOLUTION), strong),
+    resolutionWeak: keepAffirmedResolutions(lower, findNamed(lower, RESOLUTION_CONTEXTUAL), strong),
+    followup: findNamed(lower, FOLLOWUP),
+    followupWeak: findNamed(lower, FOLLOWUP_CONTEXTUAL),
+    context: findNamed(lower, OUTAGE_CONTEXT),
+    aftermath: opener && opener.start === 0 ? opener : null,
+    explainer: findNamed(lower, EXPLAINER),
+    ad: findNamed(lower, ADS),
+    security: findNamed(lower, SECURITY),
+    finance: findNamed(lower, FINANCE),
   };
+}
+
+/** Outage, degradation and resolution spans of a text (for teaser sentences and vendor clauses). */
+function troubleSpans(lower: string): Span[] {
+  const c = findCues(lower);
+  return [...c.strong, ...c.medium, ...c.resolution, ...c.resolutionWeak];
 }
 
 function wordBefore(lower: string, start: number): string {
   const m = /([\p{L}\p{N}]+)[^\p{L}\p{N}]*$/u.exec(lower.slice(Math.max(0, start - 40), start));
+  return m?.[1] ?? '';
+}
+
+function wordAfter(lower: string, end: number): string {
+  const m = /^[^\p{L}\p{N}]*([\p{L}\p{N}]+)/u.exec(lower.slice(end, end + 40));
   return m?.[1] ?? '';
 }
 
@@ -210,7 +297,12 @@ function analyze(text: string, caseSensitive: boolean): Analysis {
         if (c === c.toLowerCase()) continue;
       }
       const before = wordBefore(lower, h.start);
-      if (rule.blockBefore.includes(before)) continue;
+      if (rule.blockBefore.includes(before)) {
+        // "the teams" is a common noun; "the Teams outage", "the Teams app" is the product.
+        const next = h.end + (/^[\s-]*/u.exec(lower.slice(h.end))?.[0].length ?? 0);
+        const productFollows = [...cues.strong, ...cues.medium, ...findTerms(lower, PRODUCT_NOUNS)].some((c) => c.start === next);
+        if (!DETERMINERS.includes(before) || !productFollows) continue;
+      }
       if (rule.notCompoundHead && lower.charAt(h.start - 1) === '-' && /\p{L}/u.test(lower.charAt(h.start - 2)) && !hasTerm(before, MICROSOFT_CONTEXT)) continue;
       if (rule.cue && !h.compound && !cueSpans.some((c) => near(h, c)) && !accepted.some((a) => a !== h && near(h, a))) continue;
       accepted.push(h);
@@ -226,11 +318,18 @@ function analyze(text: string, caseSensitive: boolean): Analysis {
 
   const otherVendor = hasTerm(lower, OTHER_VENDORS);
   let hits = accepted.sort((a, b) => a.start - b.start);
+  // "Outlook crashes for Microsoft 365 users": the audience, not a broken service, when another is named.
+  const isAudience = (h: Hit): boolean => AUDIENCE_BEFORE.includes(wordBefore(lower, h.start)) && AUDIENCE_AFTER.includes(wordAfter(lower, h.end));
+  const audience = hits.filter(isAudience);
+  if (audience.length && hits.some((h) => !isAudience(h) && !audience.some((a) => a.service === h.service))) {
+    hits = hits.filter((h) => !isAudience(h));
+    for (const a of audience) reasons.push(`audience:${a.service}`);
+  }
   if (otherVendor) {
     // Someone else's outage that mentions ours: keep a name only in a clause that itself reports trouble.
     hits = hits.filter((h) => {
       const clause = clauseAround(lower, h.start);
-      const troubled = hasTerm(clause, OUTAGE_STRONG) || hasTerm(clause, OUTAGE_MEDIUM) || hasTerm(clause, RESOLUTION);
+      const troubled = troubleSpans(clause).length > 0;
       const keep = troubled && !hasTerm(clause, OTHER_VENDORS) && !hasTerm(clause, BYSTANDER);
       if (!keep) reasons.push(`bystander:${h.service}`);
       return keep;
@@ -268,7 +367,7 @@ function nearTrouble(lower: string, h: Span): boolean {
   const tokens = tokenize(sentence.text);
   const at = tokenIndexAt(tokens, local.start);
   const atEnd = tokenIndexAt(tokens, Math.max(local.start, local.end - 1));
-  const trouble = [...findTerms(sentence.text, OUTAGE_STRONG), ...findTerms(sentence.text, OUTAGE_MEDIUM), ...findTerms(sentence.text, RESOLUTION)];
+  const trouble = troubleSpans(sentence.text);
   return trouble.some((t) => {
     const ti = tokenIndexAt(tokens, t.start);
     return Math.min(Math.abs(ti - at), Math.abs(ti - atEnd)) <= SUMMARY_WINDOW;
@@ -297,13 +396,29 @@ function describe(kind: string, spans: readonly Span[]): string[] {
   return spans.slice(0, 3).map((s) => `${kind}:${s.term.replace(/^\*|\*$/g, '')}`);
 }
 
+/** Spans of `terms`; a pattern's span is named by the words it matched, not by its source. */
+function findNamed(lower: string, terms: readonly Term[]): Span[] {
+  return findTerms(lower, terms).map((s) => (/[\\()[\]]/.test(s.term) ? { ...s, term: lower.slice(s.start, s.end).trim() } : s));
+}
+
 function decideKind(cues: Cues, compoundHit: boolean, reasons: string[]): PressKind | null {
   if (cues.ad.length) return (reasons.push(...describe('exclude:ad', cues.ad)), 'unrelated');
   if (cues.finance.length) return (reasons.push(...describe('exclude:finance', cues.finance)), 'unrelated');
   if (cues.security.length && !cues.strong.length && !compoundHit) return (reasons.push(...describe('exclude:security', cues.security)), 'unrelated');
   if (cues.explainer.length) return (reasons.push(...describe('explainer', cues.explainer)), 'explainer');
-  if (cues.followup.length) return (reasons.push(...describe('followup', cues.followup)), 'followup');
-  if (cues.resolution.length) return (reasons.push(...describe('resolution', cues.resolution)), 'resolution');
+  // Contextual words count only where the text names trouble, a resolution or an incident.
+  const trouble = compoundHit || cues.strong.length + cues.medium.length + cues.resolution.length + cues.context.length > 0 || cues.aftermath !== null;
+  const followup = [...cues.followup, ...(trouble ? cues.followupWeak : [])];
+  if (cues.aftermath) {
+    // "Nach Outlook-Ausfall: …": what follows the opening decides between new trouble, the end of it, and a look back.
+    const after = (spans: readonly Span[]): Span[] => spans.filter((x) => x.start >= (cues.aftermath?.end ?? 0));
+    if (!followup.length && after(cues.resolution).length) return (reasons.push('aftermath', ...describe('resolution', after(cues.resolution))), 'resolution');
+    if (!followup.length && after(cues.strong).length) return (reasons.push('aftermath', ...describe('outage', after(cues.strong))), 'outage');
+    return (reasons.push(`followup:aftermath`, ...describe('followup', followup)), 'followup');
+  }
+  if (followup.length) return (reasons.push(...describe('followup', followup)), 'followup');
+  const resolution = [...cues.resolution, ...(trouble ? cues.resolutionWeak : [])];
+  if (resolution.length) return (reasons.push(...describe('resolution', resolution)), 'resolution');
   if (hasOutageWord(cues, compoundHit)) {
     reasons.push(...describe('outage', cues.strong), ...describe('trouble', cues.medium));
     if (compoundHit) reasons.push('outage:compound');

@@ -24,8 +24,44 @@ export const OUTAGE_STRONG: readonly Term[] = [
   'streikt', 'streiken', 'stillstand', 'geht nicht', 'gehen nicht', 'funktioniert nicht', 'funktionieren nicht',
   'stürzt ab', 'stürzen ab', 'absturz', 'abstürze', 'kein zugriff', 'ohne zugriff', 'können nicht', 'können keine',
   'kann nicht', 'lassen sich nicht', 'lässt sich nicht', 'scheitert', 'scheitern', 'schlägt fehl', 'schlagen fehl',
-  'brechen ab', 'bricht ab', 'lädt nicht', 'laden nicht', 'antwortet nicht',
+  'brechen ab', 'bricht ab', 'lädt nicht', 'laden nicht', 'antwortet nicht', 'klappt nicht', 'klappen nicht',
+  'kommen nicht an', 'kommt nicht an', 'go down', /\b(?:nicht|keine?n?)\s+(?:\p{L}+\s+){0,2}möglich\b/u, '503 service unavailable',
 ];
+
+/**
+ * Negation + a verb of using a service ("können sich nicht einloggen", "werden nicht mehr
+ * synchronisiert", "can't sign in", "unable to join"): a current outage. A negation counts when the
+ * verb follows within `NEGATION_WINDOW` words in the same clause, or when the verb comes right
+ * before it (German verb-second: "Outlook startet nicht").
+ */
+export const NEGATIONS: readonly Term[] = [
+  'nicht', 'nicht mehr', 'kein', 'keine', 'keinen', 'keine mehr', 'nicht länger',
+  "can't", 'cant', 'cannot', 'can not', "couldn't", 'unable to', "won't", 'will not', "isn't", "aren't", "doesn't", "don't",
+  'not', 'fail to', 'fails to', 'failing to', 'failed to',
+];
+
+/** Verbs (and their forms) of using a mail, chat, file or sign-in service. */
+export const FUNCTION_VERBS: readonly Term[] = [
+  // de
+  'synchronisier*', 'einlogg*', 'eingeloggt', 'anmelden', 'anmeldet', 'angemeldet', 'öffnen', 'öffnet', 'geöffnet', 'laden', 'lädt',
+  'geladen', 'starten', 'startet', 'gestartet', 'senden', 'sendet', 'gesendet', 'versenden', 'versendet', 'verschicken', 'verschickt',
+  'empfangen', 'empfängt', 'abrufen', 'abgerufen', 'zugreifen', 'verbinden', 'verbindet', 'zugestellt', 'zustellen',
+  'hochladen', 'hochgeladen', 'herunterladen', 'heruntergeladen', 'speichern', 'speichert', 'gespeichert', 'aufrufen', 'aufgerufen',
+  'beitreten', 'teilnehmen', 'telefonieren', 'einwählen', 'ankommen', 'reagiert', 'reagieren',
+  // en
+  'sign in', 'sign into', 'signing in', 'log in', 'log into', 'logging in', 'login', 'load', 'loading', 'sync', 'syncing', 'send',
+  'sending', 'receive', 'receiving', 'connect', 'connecting', 'join', 'joining', 'access', 'accessing', 'open', 'opening', 'start',
+  'starting', 'launch', 'launching', 'upload', 'uploading', 'download', 'downloading', 'save', 'saving', 'deliver', 'delivering',
+  'respond', 'responding', 'authenticate', 'work', 'working',
+  // "Outlook funktioniert wieder nicht", "Teams geht immer noch nicht" (verb first, negation after).
+  'funktioniert', 'funktionieren', 'geht', 'gehen', 'klappt', 'klappen',
+];
+
+/**
+ * How many words may sit between a negation and the verb it negates ("können sich seit Stunden nicht
+ * einloggen"); a verb before its negation allows `NEGATION_WINDOW - 1` ("startet immer noch nicht").
+ */
+export const NEGATION_WINDOW = 3;
 
 /** Words that contain an outage word without meaning one; blanked before outage words are matched. */
 export const OUTAGE_FALSE_FRIENDS: readonly Term[] = ['zerstörung', 'zerstörungen', 'datenpanne', 'datenpannen', 'zahlungsausfall', 'zahlungsausfälle'];
@@ -36,40 +72,94 @@ export const OUTAGE_MEDIUM: readonly Term[] = [
   'issue', 'issues', 'problem', 'problems', 'degraded', 'degradation', 'delay', 'delays', 'delayed', 'slow', 'slowdown',
   'error', 'errors', 'elevated errors', 'intermittent', 'glitch', 'glitches', 'trouble', 'troubles', 'struggling',
   'dropping', 'hit by', 'hits', 'affected', 'affects', 'impacted', 'impacting', 'bounces', 'bouncing', 'something went wrong',
-  'investigating', 'investigates', 'looking into', 'users report', 'report problems', 'suffers',
+  'investigating', 'investigates', 'looking into', 'users report', 'report problems', 'suffers', 'anyone else', 'is it just me',
+  "we're investigating", 'service degradation', 'login problems', 'sign-in issues', 'rolled back', 'reverted',
   // de
   'probleme', 'problemen', 'problem', 'einschränkungen', 'eingeschränkt', 'beeinträchtigt', 'beeinträchtigung*', 'verzögerungen',
   'verzögert', 'verspätet', 'langsam', 'fehler', 'fehlermeldung*', 'anmeldeprobleme', 'verbindungsprobleme', 'zustellprobleme',
   'lahm', 'hängt', 'hängen', 'hakt', 'zickt', 'mucken', 'macht probleme', 'betroffen', 'untersucht', 'bestätigt problem',
   'arbeitet an einer lösung', 'nutzer melden', 'keine mails', 'keine e-mails', 'erhalten keine', 'zeigt keine',
+  'nutzer berichten', '*beschwerden', 'auch bei euch', 'bei mir auch', 'mit hochdruck', 'login-fehler', '*störungsmeldungen',
+  '*beeinträchtigung', 'serviceverschlechterung', 'zurückgerollt', 'zurückgenommen',
 ];
 
-/** The disruption is over. */
+/**
+ * Words that place an incident in the text without reporting a current one ("bug", "incident"): they
+ * let the contextual resolution and follow-up words below count, and open nothing themselves.
+ */
+export const OUTAGE_CONTEXT: readonly Term[] = ['bug', 'bugs', 'incident', 'incidents', 'downtime', 'vorfall', 'ausfallzeit*'];
+
+/**
+ * The disruption is over. A resolution word right after a negation ("noch nicht behoben", "not yet
+ * restored") or right before one or an outage word ("ist wieder down", "is back down", "funktioniert
+ * wieder nicht") does not count: that is a disruption going on or coming back.
+ */
 export const RESOLUTION: readonly Term[] = [
-  'resolved', 'restored', 'restores', 'back up', 'back online', 'is back', 'are back', 'fixed', 'fixes', 'mitigated',
-  'recovered', 'recovering', 'working again', 'back to normal', 'ends', 'ended',
-  'behoben', 'wiederhergestellt', 'entwarnung', 'läuft wieder', 'laufen wieder', 'funktioniert wieder', 'funktionieren wieder',
-  'wieder erreichbar', 'wieder verfügbar', 'wieder online', 'wieder normal', 'beendet', 'beendet*', 'normalbetrieb',
-  'ist vorbei', 'beseitigt',
+  'resolved', 'restored', 'back up', 'back online', 'mitigated', 'recovered', 'recovering', 'fully recovered', 'working again',
+  'back to normal', 'up and running', 'service restored', 'restoring', 'returns to normal', 'back in service',
+  /\bend of (?:the |this |an? )?[\p{L}\d' -]{0,30}(?:outage|disruption|incident)\b/u,
+  'behoben', 'wiederhergestellt', 'entwarnung', 'normalbetrieb', 'ausgestanden', 'überstanden', 'vorüber', 'ist vorbei', 'sind vorbei',
+  /\b(?:läuft|laufen|geht|gehen|klappt|klappen|funktioniert|funktionieren)\s+(?:\p{L}+\s+)?wieder\b/u,
+  /\bwieder\s+(?:normal|stabil|erreichbar|verfügbar|online|nutzbar|aufrufbar|zugänglich|da|im normalbetrieb|an)\b/u,
+  /\bende\s+(?:der|des|einer|eines)\s+(?:\p{L}+\s+)?[\p{L}-]*(?:störung|störungen|ausfalls?|ausfälle|panne|probleme)\b/u,
+  /\b(?:störung|störungen|ausfall|panne|probleme)\s+(?:ist\s+|sind\s+)?beendet\b/u,
 ];
 
-/** Looking back at a finished disruption: cause, apology, compensation, lessons. Attaches, never opens. */
+/** Resolution words that are also everyday verbs ("Microsoft ends support"): they count only where the text names trouble. */
+export const RESOLUTION_CONTEXTUAL: readonly Term[] = [
+  'restores', 'is back', 'are back', 'fixed', 'fixes', 'ends', 'ended', 'is over', 'beendet', 'beendet*', 'beseitigt', 'vorbei',
+  'behebt',
+];
+
+/** Looking back at a finished disruption: cause, post-mortem, apology, compensation, lessons. Attaches, never opens. */
 export const FOLLOWUP: readonly Term[] = [
-  'what caused', 'caused by', 'root cause', 'post mortem', 'postmortem', 'post incident', 'incident report', 'incident review',
-  'preliminary report', 'explains', 'explained', 'what went wrong', 'blames', 'blamed', 'traced to', 'cause of', 'reveals cause',
-  'apologizes', 'apologises', 'apology', 'compensation', 'service credits', 'refund', 'refunds', 'lessons', 'aftermath',
-  'after the outage', 'following the outage', 'in the wake of', 'days after', 'weeks after',
-  '*ursache', 'ursachen', 'als grund', 'grund für', 'erklärt', 'erklärung', 'begründet', 'entschuldigt', 'entschuldigung',
-  'entschädigung', 'gutschrift*', 'rückblick', 'aufarbeitung', 'lehren', 'verspricht verbesserungen',
+  'what caused', 'root cause', 'post mortem', 'postmortem', 'post incident', 'incident report', 'incident review',
+  'preliminary report', 'what went wrong', 'what happened', 'why did', "here's why", 'after the outage', 'following the outage',
   /\bnach de[mr] [\p{L}\d-]*(?:störung|stoerung|ausfall|panne)\b/u, 'nach der störung', 'nach dem ausfall',
+];
+
+/**
+ * Follow-up words that are everyday words too ("Microsoft explains new features", "Ursache"): they count
+ * only where the text names an outage, a resolution or an incident.
+ */
+export const FOLLOWUP_CONTEXTUAL: readonly Term[] = [
+  'caused by', 'explains', 'explained', 'blames', 'blamed', 'traced to', 'cause of', 'reveals cause', 'apologizes', 'apologises',
+  'apology', 'compensation', 'compensates', 'compensate', 'service credits', 'credits', 'refund', 'refunds', 'lessons',
+  'aftermath', 'in the wake of', 'days after', 'weeks after',
+  '*ursache', 'ursachen', 'als grund', 'grund für', 'gründe', 'erklärt', 'erklärung', 'begründet', 'entschuldigt', 'entschuldigung',
+  'entschädigung', 'entschädigt', 'entschädigen', 'gutschrift*', 'rückblick', 'aufarbeitung', 'lehren', 'verspricht verbesserungen',
+  'nachbetrachtung', 'analyse',
+  // A vendor handing out its account of what happened: "Microsoft shares incident report", "veröffentlicht Bericht".
+  /\b(?:shares|publishes|published|releases|posts|reveals|offers|gives|veröffentlicht|liefert|nennt|legt)\s+(?:\p{L}+\s+){0,3}?(?:report|details|findings|review|analysis|explanation|timeline|bericht|analyse|erklärung|details|gründe)\b/u,
+  // "Why did Microsoft 365 go down", "Warum Outlook ausfiel": asking why, in the past.
+  /\bwarum\b.*\b(?:war|waren|fiel|fielen|ausfiel|ausfielen|streikte|streikten|lag|lagen)\b/u,
+];
+
+/**
+ * A title that opens with the aftermath of an incident ("Nach Outlook-Ausfall: …", "After last week's
+ * Teams outage, …") is a follow-up, unless what comes after the opening reports a new outage, a
+ * resolution or is a how-to.
+ */
+export const AFTERMATH_OPENERS: readonly Term[] = [
+  /^nach\s+(?:de[mnr]\s+|eine[mnr]?\s+)?(?:[\p{L}\d.-]+\s+){0,2}?[\p{L}\d-]*(?:störung|störungen|ausfall|ausfällen|panne|pannen)\b/u,
+  /^(?:after|following|in the wake of)\s+(?:[\p{L}\d'.-]+\s+){0,4}?(?:outage|outages|disruption|downtime|meltdown|incident)\b/u,
 ];
 
 /** How-tos and evergreen service pieces: they attach to an incident as context, never open one. */
 export const EXPLAINER: readonly Term[] = [
   'how to', 'how do i', 'how do you', "here's how", 'here is how', 'what to do', 'tips', 'guide', 'troubleshoot*',
-  'step by step', /^fix(?:ed)?:/, 'ways to', 'explainer', 'faq',
-  'so beheben sie', 'so lösen sie', 'so prüfen sie', 'so klappt', "so geht's", 'so geht', 'so reparieren sie', 'anleitung',
-  'tipps', 'ratgeber', 'was tun', 'was sie tun können', 'hilfe bei', 'checkliste', 'reparieren', 'einrichten',
+  'step by step', /^fix(?:ed)?:/, 'ways to', 'explainer', 'faq', 'try these', 'workarounds',
+  /\b(?:here's|here is)\s+what\s+(?:you|to|users|admins)\b/u, /\bwhat\s+(?:you|users|admins|it admins)\s+(?:can|should|need to)\s+do\b/u,
+  "so klappt", "so geht's", 'so geht', 'anleitung', 'tipps', 'ratgeber', 'was tun', 'hilfe bei', 'checkliste', 'reparieren',
+  'einrichten', 'lösungen', 'abhilfe',
+  // "So beheben Sie …", "So richten Sie … ein", "So prüfen Sie …": the German how-to opener.
+  /\bso\s+\p{L}+\s+sie\b/u,
+  // "Das können Sie tun", "Was Sie jetzt tun sollten", "Was Nutzer tun können".
+  /\b(?:das|dies|was)\s+(?:können|könnt|sollten|müssen)\s+(?:sie|ihr|nutzer|admins|anwender|unternehmen|betroffene)\s+(?:jetzt\s+|dann\s+|dagegen\s+)?tun\b/u,
+  /\bwas\s+(?:sie|ihr|nutzer|admins|anwender|unternehmen|betroffene)\s+(?:jetzt\s+|dann\s+|dagegen\s+)?tun\s+(?:können|könnt|sollten|müssen)\b/u,
+  /\bdiese\s+(?:\p{L}+\s+)?(?:tipps|tricks|lösungen|schritte)\b/u,
+  // Listicles: "five alternatives", "7 ways to fix", "Fünf Tipps".
+  /(?<![\p{L}\p{N}])(?:\d+|two|three|four|five|six|seven|eight|nine|ten|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+(?:\p{L}+\s+)?(?:ways|tips|fixes|alternatives|options|workarounds|tricks|solutions|steps|lösungen|tipps|alternativen|wege|schritte)\b/u,
 ];
 
 /** Advertising and sponsored items. */
@@ -82,14 +172,16 @@ export const ADS: readonly Term[] = [
 /** Security stories: vulnerabilities, attacks, patches. Not outages unless a strong outage word is also there. */
 export const SECURITY: readonly Term[] = [
   /\bcve-\d{4}-\d{3,}/, 'vulnerability', 'vulnerabilities', 'flaw', 'flaws', 'exploit', 'exploits', 'exploited', 'exploitation',
-  'zero day', 'zero-day', 'patchday', 'patch tuesday', 'phishing', 'malware', 'ransomware', 'hacker', 'hackers', 'hacked',
+  'zero day', 'zero-day', 'bug bounty', 'patchday', 'patch tuesday', 'phishing', 'malware', 'ransomware', 'hacker', 'hackers', 'hacked',
   'attackers', 'spoof', 'spoofing', 'breach', 'backdoor', 'security update', 'proxylogon', 'proxyshell', 'toolshell',
   'sicherheitslücke*', '*lücke', '*lücken', 'schwachstelle*', 'angreifer', 'datenleck', 'datenpanne', 'datenabfluss', 'sicherheitsupdate',
 ];
 
 /** Finance and stock news. */
 export const FINANCE: readonly Term[] = [
-  '*aktie', 'aktien', 'stock', 'stocks', 'shares', 'earnings', 'quartalszahlen', 'umsatz', 'revenue', 'analyst', 'analysts',
+  '*aktie', 'aktien', 'stock', 'stocks', 'earnings', 'shareholder*', 'share price', 'shares of',
+  // "shares" is finance only as the subject of a market move; "Microsoft shares incident report" is a verb.
+  /\bshares\s+(?:\p{L}+\s+){0,2}?(?:drop|drops|dropped|fall|falls|fell|slip|slips|slipped|slide|slides|slid|rise|rises|rose|jump|jumps|jumped|surge|surges|surged|climb|climbs|climbed|gain|gains|gained|tumble|tumbles|tumbled|sink|sinks|sank|plunge|plunges|plunged|soar|soars|soared|rally|rallies|rallied|hit|hits|edge|edges|up|down|higher|lower|trade|traded|close|closed|extend|extends)\b/u, 'quartalszahlen', 'umsatz', 'revenue', 'analyst', 'analysts',
   'analysten', 'investor', 'investors', 'anleger', 'börse', 'nasdaq', 'dow jones', 'price target', 'kursziel', 'dividend',
   'market cap', 'wall street', 'quarterly results', 'fiscal year', 'geschäftszahlen',
 ];
@@ -166,6 +258,19 @@ export const AMBIGUOUS_TERMS: Readonly<Record<string, AmbiguousRule>> = {
   afd: { capital: false, cue: false, blockBefore: [], notCompoundHead: false, requireContext: ['azure', 'front door', 'cdn'] },
   entra: { capital: false, cue: false, blockBefore: [], notCompoundHead: false },
 };
+
+/**
+ * Determiners that make "Teams"/"Office" a common noun ("the teams") unless an outage word or a
+ * product noun follows ("the Teams outage", "the Teams app").
+ */
+export const DETERMINERS: readonly string[] = ['the', 'a', 'an', 'die', 'der', 'das', 'den', 'dem', 'ein', 'eine'];
+
+/**
+ * "for Microsoft 365 users", "für Microsoft-365-Kunden": the people affected, not the broken
+ * service. Such a name is dropped when another service is named.
+ */
+export const AUDIENCE_BEFORE: readonly string[] = ['for', 'für'];
+export const AUDIENCE_AFTER: readonly string[] = ['users', 'customers', 'subscribers', 'admins', 'tenants', 'nutzer', 'nutzern', 'kunden', 'anwender', 'abonnenten'];
 
 /** Words close to an ambiguous product name that say "the product": app, client, calls, … */
 export const PRODUCT_NOUNS: readonly Term[] = [

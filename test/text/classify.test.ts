@@ -42,6 +42,48 @@ describe('classifyText rules', () => {
     expect(classifyText(title, null, 'de').kind).toBe(kind);
   });
 
+  test.each([
+    // German negation + verb of use, in either order; English can't/unable to + verb.
+    ['OneDrive: Fotos werden nicht mehr hochgeladen', 'de', 'outage'],
+    ['Hotmail: Nutzer können sich seit Stunden nicht anmelden', 'de', 'outage'],
+    ['Outlook startet immer noch nicht', 'de', 'outage'],
+    ['Teams: Anmeldung nicht möglich', 'de', 'outage'],
+    ['Microsoft Teams users unable to join calls', 'en', 'outage'],
+    ['Microsoft will Teams nicht mehr kostenlos anbieten', 'de', 'unrelated'],
+    // Resolutions: "Ende der Störung", "<verb> wieder", "wieder <state>"; a negated or relapsing one is not.
+    ['Microsoft meldet das Ende der Teams-Störung', 'de', 'resolution'],
+    ['OneDrive klappt wieder', 'de', 'resolution'],
+    ['SharePoint Online wieder stabil', 'de', 'resolution'],
+    ['Outlook-Störung noch nicht behoben', 'de', 'outage'],
+    ['Outlook funktioniert wieder nicht', 'de', 'outage'],
+    ['Microsoft Teams outage not yet resolved', 'en', 'outage'],
+    ['Microsoft Teams is back down for many users', 'en', 'outage'],
+    ['Microsoft ends support for Outlook Lite', 'en', 'unrelated'],
+    // Follow-ups: an aftermath opener, a vendor's account, "why did … go down"; everyday words need trouble nearby.
+    ['Nach Teams-Panne: Microsoft verteilt Updates langsamer', 'de', 'followup'],
+    ['Nach Teams-Panne: Jetzt streikt auch Outlook', 'de', 'outage'],
+    ['Following the Azure outage, Microsoft reviews its deployment process', 'en', 'followup'],
+    ['Microsoft releases its report on the OneDrive disruption', 'en', 'followup'],
+    ['Why did Outlook go down on Friday?', 'en', 'followup'],
+    ['Microsoft explains new Teams features', 'en', 'unrelated'],
+    // "shares" is a verb unless a market move follows.
+    ['Microsoft shares timeline of Exchange Online incident', 'en', 'followup'],
+    ['Microsoft shares edge higher after Azure deal', 'en', 'unrelated'],
+    // Explainers: "So <verb> Sie", "Das/Was … tun", listicles, "try these".
+    ['Microsoft Teams: So ändern Sie den Hintergrund', 'de', 'explainer'],
+    ['Outlook-Postfach voll: Das sollten Sie tun', 'de', 'explainer'],
+    ['Teams down again? Three alternatives for your next meeting', 'en', 'explainer'],
+    ['OneDrive not syncing? Try these steps', 'en', 'explainer'],
+  ] as const)('phrase classes: %j (%s) → %s', (title, lang, kind) => {
+    expect(classifyText(title, null, lang).kind).toBe(kind);
+  });
+
+  test('a determiner does not hide a product that an outage word follows; an audience is not a broken service', () => {
+    expect(classifyText('Microsoft explains what broke during the Teams outage', null, 'en')).toMatchObject({ kind: 'followup', services: ['teams'] });
+    expect(classifyText('OneDrive crashes for Microsoft 365 customers', null, 'en')).toMatchObject({ kind: 'outage', services: ['onedrive'] });
+    expect(classifyText('Microsoft 365 customers report outage', null, 'en')).toMatchObject({ kind: 'outage', services: ['m365-apps'] });
+  });
+
   test('a teaser adds the services its own sentence reports as broken, not the ones it merely mentions', () => {
     const c = classifyText(
       'Weltweite Microsoft-Störung am Montag',
