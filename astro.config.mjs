@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { loadConfig } from './src/config/load.ts';
 import { outageRadarSite } from './src/lib/site-integration.ts';
+import { onDemandRoutesIntegration } from './src/server/astro-routes.ts';
 import { selfCheckRoutes } from './src/selfcheck/astro-integration.ts';
 
 // The operator's config decides the public URL and the default language.
@@ -21,5 +22,5 @@ export default defineConfig({
   build: { inlineStylesheets: 'never' },
   vite: { build: { assetsInlineLimit: 0 } },
   devToolbar: { enabled: false },
-  integrations: [outageRadarSite(), selfCheckRoutes({ staticHosting: siteConfig.site.staticHosting })],
+  integrations: [outageRadarSite(), onDemandRoutesIntegration(), selfCheckRoutes({ staticHosting: siteConfig.site.staticHosting })],
 });

@@ -104,3 +104,12 @@ export function getSiteData(): Promise<SiteData> {
   }
   return promise;
 }
+
+/**
+ * Forgets every cached load, so the next `getSiteData()` reads the data dir again. `npm start` calls
+ * it after each build swap: its on-demand pages render in one long-lived process.
+ */
+export function clearSiteDataCache(): void {
+  const g = globalThis as unknown as Record<symbol, Cache | undefined>;
+  g[CACHE_KEY]?.clear();
+}
