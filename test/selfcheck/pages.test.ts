@@ -109,6 +109,11 @@ describe('/check on the built node server', () => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  test.each(['/en/', '/de/services/exchange-online/'])('%s links to the self-check', async (page) => {
+    const html = await (await get(page)).text();
+    expect(html).toMatch(/href="\/(en|de)\/check\/"/);
+  });
+
   test('an unknown language is 404', async () => {
     expect((await get('/fr/check/')).status).toBe(404);
   });
