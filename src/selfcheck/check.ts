@@ -88,7 +88,11 @@ export function pickSymptom(symptoms: readonly Symptom[]): { symptom: Symptom | 
 
 export function createSelfCheckService(deps: SelfCheckDeps): SelfCheckService {
   const { settings } = deps;
-  const semaphore = createSemaphore(settings.maxConcurrentLookups, settings.maxQueuedLookups);
+  const semaphore = createSemaphore(
+    settings.maxConcurrentLookups,
+    settings.maxQueuedLookups,
+    Math.max(settings.timeoutMs * settings.tries, settings.httpTimeoutMs),
+  );
   const counts = Object.fromEntries(LOOKUP_KINDS.map((k) => [k, 0])) as Record<LookupKind, number>;
   const run: LookupRunner = (kind, fn) =>
     semaphore.run(() => {
@@ -147,7 +151,9 @@ export function createSelfCheckService(deps: SelfCheckDeps): SelfCheckService {
     const facts = await domainFlight.run(domain, async () => {
       const result = await lookUpDomain(domain);
       const negative = result.facts.some((f) => f.state === 'unknown') || result.summary.directory === 'unknown-to-microsoft';
-      const ttl = (negative ? Math.min(settings.negativeCacheSeconds, settings.cacheSeconds) : settings.cacheSeconds) * 1000;
+      // "We were too busy to ask" says nothing about the domain: never reuse it.
+      const busy = result.facts.some((f) => f.values.includes('SELFCHECK_BUSY'));
+      const ttl = busy ? 0 : (negative ? Math.min(settings.negativeCacheSeconds, settings.cacheSeconds) : settings.cacheSeconds) * 1000;
       domainCache.set(domain, result, ttl, deps.clock().getTime());
       return result;
     });

@@ -73,7 +73,8 @@ function clip(value: string): string {
 }
 
 function failedFact(id: Fact['id'], o: { code: string }): Fact {
-  return { id, state: 'unknown', reason: o.code === 'ETIMEOUT' || o.code === 'ECANCELLED' ? 'lookup-timeout' : 'lookup-failed', values: [o.code] };
+  const timedOut = o.code === 'ETIMEOUT' || o.code === 'ECANCELLED' || o.code === 'SELFCHECK_BUSY';
+  return { id, state: 'unknown', reason: timedOut ? 'lookup-timeout' : 'lookup-failed', values: [o.code] };
 }
 
 export interface DnsFacts {

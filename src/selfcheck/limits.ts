@@ -22,20 +22,36 @@ export interface Semaphore {
   readonly peak: number;
 }
 
-export function createSemaphore(max: number, maxQueued: number): Semaphore {
+export function createSemaphore(max: number, maxQueued: number, maxWaitMs = Number.POSITIVE_INFINITY): Semaphore {
   let inFlight = 0;
   let peak = 0;
-  const queue: Array<() => void> = [];
+  const queue: Array<{ start: () => void }> = [];
   const release = () => {
     inFlight--;
     const next = queue.shift();
-    if (next) next();
+    if (next) next.start();
   };
   return {
     async run<T>(fn: () => Promise<T>): Promise<T> {
       if (inFlight >= max) {
         if (queue.length >= maxQueued) throw new LookupBusyError();
-        await new Promise<void>((resolve) => queue.push(resolve));
+        // A look-up that cannot start in time is reported as unknown rather than making the visitor wait.
+        await new Promise<void>((resolve, reject) => {
+          const waiter = {
+            start: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          };
+          const timer = Number.isFinite(maxWaitMs)
+            ? setTimeout(() => {
+                const i = queue.indexOf(waiter);
+                if (i !== -1) queue.splice(i, 1);
+                reject(new LookupBusyError());
+              }, maxWaitMs)
+            : undefined;
+          queue.push(waiter);
+        });
       }
       inFlight++;
       peak = Math.max(peak, inFlight);

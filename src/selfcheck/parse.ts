@@ -200,7 +200,9 @@ export function parseTarget(raw: string): ParsedTarget {
   if (RESERVED_TLDS.has(tld) || RESERVED_DOMAINS.has(labels.slice(-2).join('.'))) {
     throw new SelfCheckInputError('INPUT_RESERVED_DOMAIN', 'target');
   }
-  return { domain: ascii, displayDomain: domainToUnicode(ascii) || ascii, hadMailbox };
+  // Shown and put into links in Unicode, unless that form would not parse again (e.g. emoji labels).
+  const unicode = domainToUnicode(ascii);
+  return { domain: ascii, displayDomain: unicode && DOMAIN_CHARS.test(unicode) ? unicode : ascii, hadMailbox };
 }
 
 /** A code found in what the visitor pasted. The pasted text itself is never kept. */

@@ -236,4 +236,15 @@ describe('self-check against local DNS and a local Microsoft', () => {
       await store.close();
     }
   });
+
+  test('when the look-up queue is full, facts are unknown (busy) and that answer is never cached', async () => {
+    const service = makeService({ maxConcurrentLookups: 1, maxQueuedLookups: 0 });
+    const first = await run(service, 'healthy-managed.de');
+    const busy = first.domainFacts.facts.filter((f) => f.values.includes('SELFCHECK_BUSY'));
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((f) => f.state === 'unknown')).toBe(true);
+    await run(service, 'healthy-managed.de');
+    expect(service.stats().domainLookups).toBe(2);
+    expect(service.stats().domainCacheHits).toBe(0);
+  });
 });

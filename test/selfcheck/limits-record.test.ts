@@ -44,6 +44,17 @@ describe('semaphore, single-flight, cache', () => {
     expect(sem.peak).toBe(2);
   });
 
+  test('a waiter that cannot start within maxWaitMs is refused as busy', async () => {
+    const sem = createSemaphore(1, 10, 20);
+    let release!: () => void;
+    const holder = sem.run(() => new Promise<void>((r) => (release = r)));
+    await expect(sem.run(async () => 'late')).rejects.toBeInstanceOf(LookupBusyError);
+    expect(sem.waiting).toBe(0);
+    release();
+    await holder;
+    await expect(sem.run(async () => 'now')).resolves.toBe('now');
+  });
+
   test('single-flight shares one promise per key', async () => {
     const flight = createSingleFlight<number>();
     let calls = 0;

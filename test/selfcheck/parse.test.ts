@@ -31,6 +31,10 @@ describe('parseTarget', () => {
     expect(JSON.stringify(t)).not.toContain('secret');
   });
 
+  test('keeps the ASCII form for display when the Unicode form would not parse again', () => {
+    expect(parseTarget('xn--ls8h.la').displayDomain).toBe('xn--ls8h.la');
+  });
+
   test('shows an IDN domain in Unicode', () => {
     expect(parseTarget('xn--bcher-kva.de').displayDomain).toBe('bücher.de');
   });
