@@ -87,10 +87,14 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
 
   // Derived records, recomputed lazily after a draft changes.
   const views = new Map<string, Incident>();
+  // A resolved record none of whose signals is loaded (older than the horizon) stands as stored.
+  const isDormant = (draft: IncidentDraft) =>
+    draft.base !== null && draft.signals.size === 0 && draft.base.status === 'resolved' && draft.mergedIds.size === draft.base.mergedIds.length;
   const view = (id: string): Incident => {
     let v = views.get(id);
     if (!v) {
-      v = deriveIncident(drafts.get(id)!, settings, now);
+      const draft = drafts.get(id)!;
+      v = isDormant(draft) ? draft.base! : deriveIncident(draft, settings, now);
       views.set(id, v);
     }
     return v;
@@ -116,11 +120,29 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     if (draftId) index(s, draftId);
   }
 
+  // Routing a press or crowd signal depends only on the incidents of its services (and, for press,
+  // on the other pending reports of those services). A per-service clock lets a signal that found
+  // no place skip the next round unless something changed for one of its services.
+  let clock = 0;
+  const serviceClock = new Map<ServiceId, number>();
+  const lastTried = new Map<string, number>();
+  const touch = (services: readonly ServiceId[]) => {
+    clock++;
+    for (const svc of services) serviceClock.set(svc, clock);
+  };
   const attach = (s: Signal, draftId: string) => {
-    drafts.get(draftId)!.signals.set(s.id, s);
+    const draft = drafts.get(draftId)!;
+    touch([...s.services, ...(views.get(draftId)?.services ?? draft.base?.services ?? [])]);
+    draft.signals.set(s.id, s);
     assigned.set(s.id, draftId);
     views.delete(draftId);
     index(s, draftId);
+    touch(view(draftId).services);
+  };
+  const unchangedSince = (s: Signal): boolean => {
+    if (s.official || (s.press && s.press.refs.length > 0)) return false;
+    const tried = lastTried.get(s.id);
+    return tried !== undefined && s.services.every((svc) => (serviceClock.get(svc) ?? 0) < tried);
   };
 
   const opened: string[] = [];
@@ -167,7 +189,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     return true;
   };
 
-  const routePress = (s: Signal, pending: Signal[]): boolean => {
+  const routePress = (s: Signal, pool: ReadonlyMap<ServiceId, Signal[]>): boolean => {
     const press = s.press!;
     if (press.kind === 'unrelated') return false;
     for (const ref of press.refs) {
@@ -182,18 +204,25 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     if (!canOpenFromPress(s)) return false;
     // Enough independent outlets for one service within the press window open a suspected incident.
     const from = Date.parse(s.observedAt) - settings.pressWindowMinutes * 60_000;
+    const t = Date.parse(s.observedAt);
     for (const service of sortServices(s.services)) {
       const seen = new Set<string>();
-      const group = pending.filter((p) => {
-        if (assigned.has(p.id) || !canOpenFromPress(p) || !p.services.includes(service)) return false;
-        const t = Date.parse(p.observedAt);
-        if (t < from || p.observedAt > s.observedAt) return false;
+      const group: Signal[] = [];
+      const reports = pool.get(service) ?? [];
+      // The pool is in time order: search back from this report to the start of the window.
+      let i = reports.indexOf(s);
+      while (i + 1 < reports.length && Date.parse(reports[i + 1]!.observedAt) <= t) i++;
+      for (; i >= 0; i--) {
+        const p = reports[i]!;
+        if (Date.parse(p.observedAt) < from) break;
+        if (assigned.has(p.id)) continue;
         // The same article reached twice (two feeds, two instances) is one piece of evidence.
         const url = p.press!.canonicalUrl;
-        if (seen.has(url)) return false;
+        if (seen.has(url)) continue;
         seen.add(url);
-        return true;
-      });
+        group.push(p);
+      }
+      group.reverse();
       const outlets = new Set(group.map((p) => outletKey(p, settings.communitySourceIds)));
       if (outlets.size >= settings.minOutletsForSuspected) {
         const first = group[0]!;
@@ -211,10 +240,10 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     return true;
   };
 
-  const route = (s: Signal, pending: Signal[]): boolean => {
+  const route = (s: Signal, pool: ReadonlyMap<ServiceId, Signal[]>): boolean => {
     if (s.official) return routeOfficial(s);
     if (s.crowd) return routeCrowd(s);
-    if (s.press) return routePress(s, pending);
+    if (s.press) return routePress(s, pool);
     return false;
   };
 
@@ -241,6 +270,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
         if (from.createdAt < into.createdAt) into.createdAt = from.createdAt;
         drafts.delete(absorbed);
         views.delete(absorbed);
+        views.delete(survivor);
         for (const [k, v] of refIndex) if (v === absorbed) refIndex.set(k, survivor);
         for (const [k, v] of keyIndex) if (v === absorbed) keyIndex.set(k, survivor);
         for (const [k, v] of citedIndex) if (v === absorbed) citedIndex.set(k, survivor);
@@ -255,10 +285,16 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     let progress = true;
     while (progress) {
       progress = false;
-      const pending = signals.filter((s) => !assigned.has(s.id));
+      const pending = signals.filter((s) => !assigned.has(s.id) && !(s.press?.kind === 'unrelated'));
+      const pool = new Map<ServiceId, Signal[]>();
+      for (const p of pending) {
+        if (!canOpenFromPress(p)) continue;
+        for (const svc of p.services) pool.set(svc, [...(pool.get(svc) ?? []), p]);
+      }
       for (const s of pending) {
-        if (assigned.has(s.id)) continue;
-        if (route(s, pending)) progress = true;
+        if (assigned.has(s.id) || unchangedSince(s)) continue;
+        lastTried.set(s.id, ++clock);
+        if (route(s, pool)) progress = true;
       }
     }
     if (!mergePass()) break;
@@ -267,6 +303,10 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
   const incidents: Incident[] = [];
   const changed: Incident[] = [];
   for (const draft of drafts.values()) {
+    if (isDormant(draft)) {
+      incidents.push(draft.base!);
+      continue;
+    }
     const derived = IncidentSchema.parse(view(draft.id));
     if (draft.base && sameContent(derived, draft.base)) {
       incidents.push(draft.base);
