@@ -23,6 +23,7 @@ import {
   FOLLOWUP,
   FOLLOWUP_CONTEXTUAL,
   FUNCTION_VERBS,
+  INSTRUMENT_BEFORE,
   MICROSOFT_CONTEXT,
   NEGATION_WINDOW,
   NEGATIONS,
@@ -330,10 +331,12 @@ function analyze(text: string, caseSensitive: boolean): Analysis {
     hits = hits.filter((h) => {
       const clause = clauseAround(lower, h.start);
       const troubled = troubleSpans(clause).length > 0;
-      const keep = troubled && !hasTerm(clause, OTHER_VENDORS) && !hasTerm(clause, BYSTANDER);
+      const keep = troubled && !hasTerm(clause, OTHER_VENDORS) && !hasTerm(clause, BYSTANDER) && !INSTRUMENT_BEFORE.includes(wordBefore(lower, h.start));
       if (!keep) reasons.push(`bystander:${h.service}`);
       return keep;
     });
+    // Topic words ("E-Mails") leaned on a named service for context; a bystander name gives none.
+    if (!hasTerm(lower, MICROSOFT_CONTEXT) && !hits.some((h) => h.strength !== 'topic')) hits = [];
   }
   return { hits, cues, otherVendor, microsoft: msContext, shadowed: shadowed.size > 0, lower, reasons };
 }

@@ -23,9 +23,16 @@ export const OUTAGE_STRONG: readonly Term[] = [
   'nicht erreichbar', 'nicht verfügbar', 'nicht nutzbar', 'nicht mehr erreichbar', 'lahmgelegt', /\blegt(?:e|en)?\b[^.!?]{0,60}\blahm\b/,
   'streikt', 'streiken', 'stillstand', 'geht nicht', 'gehen nicht', 'funktioniert nicht', 'funktionieren nicht',
   'stürzt ab', 'stürzen ab', 'absturz', 'abstürze', 'kein zugriff', 'ohne zugriff', 'können nicht', 'können keine',
-  'kann nicht', 'lassen sich nicht', 'lässt sich nicht', 'scheitert', 'scheitern', 'schlägt fehl', 'schlagen fehl',
+  'kann nicht', 'lassen sich nicht', 'lässt sich nicht', 'schlägt fehl', 'schlagen fehl',
+  // "Anmeldung scheitert" is an outage; "scheitert mit einem Antrag", "scheitert an …" is not.
+  /\bscheiter(?:t|n)\b(?!\s+(?:mit|an|vor|am|im|in|bei)\b)/u,
   'brechen ab', 'bricht ab', 'lädt nicht', 'laden nicht', 'antwortet nicht', 'klappt nicht', 'klappen nicht',
   'kommen nicht an', 'kommt nicht an', 'go down', /\b(?:nicht|keine?n?)\s+(?:\p{L}+\s+){0,2}möglich\b/u, '503 service unavailable',
+  // Idioms: tech-press English ("falls over", "goes dark") and colloquial German ("geht gar nichts", "ist weg").
+  'falls over', 'fell over', 'fall over', 'falling over', 'goes dark', 'went dark', 'go dark', 'takes a tumble', 'took a tumble',
+  'keels over', 'conks out', 'borked', 'titsup', 'goes belly up', 'on the fritz', 'faceplant', 'faceplants', 'face-plants',
+  'geht nichts', 'geht gar nichts', 'nichts geht', 'nichts geht mehr', 'ist weg', 'sind weg', 'gerade weg', 'macht schlapp',
+  'machen schlapp', 'spinnt', 'blank screen', 'white screen', 'blank page', 'weiße seite', 'leere seite', 'bleibt leer', 'bleibt weiß',
 ];
 
 /**
@@ -79,7 +86,8 @@ export const OUTAGE_MEDIUM: readonly Term[] = [
   'verzögert', 'verspätet', 'langsam', 'fehler', 'fehlermeldung*', 'anmeldeprobleme', 'verbindungsprobleme', 'zustellprobleme',
   'lahm', 'hängt', 'hängen', 'hakt', 'zickt', 'mucken', 'macht probleme', 'betroffen', 'untersucht', 'bestätigt problem',
   'arbeitet an einer lösung', 'nutzer melden', 'keine mails', 'keine e-mails', 'erhalten keine', 'zeigt keine',
-  'nutzer berichten', '*beschwerden', 'auch bei euch', 'bei mir auch', 'mit hochdruck', 'login-fehler', '*störungsmeldungen',
+  'nutzer berichten', '*beschwerden', 'auch bei euch', 'bei euch auch', 'bei mir auch', 'stumbles', 'stumbled', 'wobble', 'wobbles',
+  'hiccup', 'hiccups', 'tumbles', 'schwächelt', 'muckt', 'mit hochdruck', 'login-fehler', '*störungsmeldungen',
   '*beeinträchtigung', 'serviceverschlechterung', 'zurückgerollt', 'zurückgenommen',
 ];
 
@@ -87,7 +95,11 @@ export const OUTAGE_MEDIUM: readonly Term[] = [
  * Words that place an incident in the text without reporting a current one ("bug", "incident"): they
  * let the contextual resolution and follow-up words below count, and open nothing themselves.
  */
-export const OUTAGE_CONTEXT: readonly Term[] = ['bug', 'bugs', 'incident', 'incidents', 'downtime', 'vorfall', 'ausfallzeit*'];
+export const OUTAGE_CONTEXT: readonly Term[] = [
+  'bug', 'bugs', 'incident', 'incidents', 'downtime', 'vorfall', 'ausfallzeit*',
+  // Past tense: the outage is over ("Warum Microsoft 365 ausfiel").
+  'ausfiel', 'ausfielen', 'fiel aus', 'fielen aus', 'lahmlag', 'lahmlagen', 'streikte', 'streikten', 'gestört war', 'gestört waren',
+];
 
 /**
  * The disruption is over. A resolution word right after a negation ("noch nicht behoben", "not yet
@@ -131,6 +143,8 @@ export const FOLLOWUP_CONTEXTUAL: readonly Term[] = [
   'nachbetrachtung', 'analyse',
   // A vendor handing out its account of what happened: "Microsoft shares incident report", "veröffentlicht Bericht".
   /\b(?:shares|publishes|published|releases|posts|reveals|offers|gives|veröffentlicht|liefert|nennt|legt)\s+(?:\p{L}+\s+){0,3}?(?:report|details|findings|review|analysis|explanation|timeline|bericht|analyse|erklärung|details|gründe)\b/u,
+  // A cause as the subject of a past-tense outage verb: "Fehlerhaftes Zertifikat legte Exchange lahm", "Bad update took down Teams".
+  /\b(?:fehlerhafte[rsnm]?|defekte[rsnm]?|abgelaufene[rsnm]?|falsche[rsnm]?|bad|faulty|buggy|expired|botched|misconfigured)\s+(?:[\p{L}-]+\s+){1,2}?(?:legte|legten|brachte|brachten|sorgte|verursachte|took|knocked|caused|brought|triggered)\b/u,
   // "Why did Microsoft 365 go down", "Warum Outlook ausfiel": asking why, in the past.
   /\bwarum\b.*\b(?:war|waren|fiel|fielen|ausfiel|ausfielen|streikte|streikten|lag|lagen)\b/u,
 ];
@@ -158,6 +172,8 @@ export const EXPLAINER: readonly Term[] = [
   /\b(?:das|dies|was)\s+(?:können|könnt|sollten|müssen)\s+(?:sie|ihr|nutzer|admins|anwender|unternehmen|betroffene)\s+(?:jetzt\s+|dann\s+|dagegen\s+)?tun\b/u,
   /\bwas\s+(?:sie|ihr|nutzer|admins|anwender|unternehmen|betroffene)\s+(?:jetzt\s+|dann\s+|dagegen\s+)?tun\s+(?:können|könnt|sollten|müssen)\b/u,
   /\bdiese\s+(?:\p{L}+\s+)?(?:tipps|tricks|lösungen|schritte)\b/u,
+  // "Der Dienststatus im Admin Center erklärt", "Microsoft-365-Lizenzen einfach erklärt": a title ending in "erklärt" after a noun phrase.
+  /(?:^|[:|]\s*)(?:der|die|das|ein|eine)\s[^:|]*\berklärt\s*$/u, /\b(?:einfach|kurz|verständlich)\s+erklärt\b/u,
   // Listicles: "five alternatives", "7 ways to fix", "Fünf Tipps".
   /(?<![\p{L}\p{N}])(?:\d+|two|three|four|five|six|seven|eight|nine|ten|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+(?:\p{L}+\s+)?(?:ways|tips|fixes|alternatives|options|workarounds|tricks|solutions|steps|lösungen|tipps|alternativen|wege|schritte)\b/u,
 ];
@@ -199,6 +215,9 @@ export const BYSTANDER: readonly Term[] = [
   'unaffected', 'not affected', 'nicht betroffen', 'flock to', 'switch to', 'switching to', 'ausweichen', 'weichen auf',
   'alternative', 'alternatives', 'alternativen', 'instead', 'stattdessen', 'rivals', 'konkurrenz', 'profitiert', 'benefits',
 ];
+
+/** "Abruf per Outlook", "via Teams": a name used as the tool for another vendor's service is a bystander there. */
+export const INSTRUMENT_BEFORE: readonly string[] = ['per', 'via', 'using', 'mittels', 'über'];
 
 /** Words that say the text is about Microsoft at all (context for weak service terms). */
 export const MICROSOFT_CONTEXT: readonly Term[] = ['microsoft', 'microsofts', "microsoft's", 'ms', 'msft', 'redmond'];

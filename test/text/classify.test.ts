@@ -74,6 +74,17 @@ describe('classifyText rules', () => {
     ['Outlook-Postfach voll: Das sollten Sie tun', 'de', 'explainer'],
     ['Teams down again? Three alternatives for your next meeting', 'en', 'explainer'],
     ['OneDrive not syncing? Try these steps', 'en', 'explainer'],
+    // Idioms of the tech press and of community posts.
+    ['Microsoft Teams falls over across Europe', 'en', 'outage'],
+    ['SharePoint Online goes dark for enterprise customers', 'en', 'outage'],
+    ['Outlook bei euch auch? Bei mir geht gar nichts', 'de', 'outage'],
+    ['OneDrive zeigt nur eine leere Seite', 'de', 'outage'],
+    ['Betriebsrat scheitert mit Klage gegen Microsoft Teams', 'de', 'unrelated'],
+    // A cause as the subject of a past-tense outage verb; "warum … ausfiel".
+    ['Abgelaufenes Zertifikat legte Microsoft Teams lahm', 'de', 'followup'],
+    ['Faulty configuration change took down Exchange Online', 'en', 'followup'],
+    ['Warum Outlook am Montag stundenlang ausfiel', 'de', 'followup'],
+    ['Die Outlook-Ordnerstruktur einfach erklärt', 'de', 'explainer'],
   ] as const)('phrase classes: %j (%s) → %s', (title, lang, kind) => {
     expect(classifyText(title, null, lang).kind).toBe(kind);
   });
@@ -82,6 +93,11 @@ describe('classifyText rules', () => {
     expect(classifyText('Microsoft explains what broke during the Teams outage', null, 'en')).toMatchObject({ kind: 'followup', services: ['teams'] });
     expect(classifyText('OneDrive crashes for Microsoft 365 customers', null, 'en')).toMatchObject({ kind: 'outage', services: ['onedrive'] });
     expect(classifyText('Microsoft 365 customers report outage', null, 'en')).toMatchObject({ kind: 'outage', services: ['m365-apps'] });
+  });
+
+  test('a name used as the tool for another vendor service is a bystander, and so are the topic words it lent context to', () => {
+    expect(classifyText('T-Online-Mail gestört: Kein Abruf per Outlook, keine E-Mails', null, 'de')).toMatchObject({ kind: 'unrelated', services: [] });
+    expect(classifyText('Outlook: Abruf von E-Mails scheitert', null, 'de')).toMatchObject({ kind: 'outage', services: ['exchange-online'] });
   });
 
   test('a teaser adds the services its own sentence reports as broken, not the ones it merely mentions', () => {
