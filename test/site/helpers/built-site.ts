@@ -26,6 +26,8 @@ export interface SiteVariant {
 export const MAIN_SITE: SiteVariant = { name: 'main', incidents: 120, seed: 7, hostile: true };
 /** A site whose last successful cycle is 3 hours old. */
 export const STALE_SITE: SiteVariant = { name: 'stale', incidents: 12, seed: 3, stale: true };
+/** A fresh install: no incident, no cycle has completed yet. */
+export const EMPTY_SITE: SiteVariant = { name: 'empty', incidents: 0, seed: 1, noCycle: true };
 
 export interface BuiltTestSite {
   variant: SiteVariant;
