@@ -32,6 +32,18 @@ export const STATUS_WORDS: Record<ComponentStatus, Record<Lang, string>> = {
   unknown: { en: 'unknown (our sources are blind)', de: 'unbekannt (unsere Quellen sehen nichts)' },
 };
 
+const DATE_FORMATS = new Map<Lang, Intl.DateTimeFormat>();
+
+/** A UTC time for people ("25 Nov 2026, 12:00:00"); formatters are built once per language. */
+export function formatUtc(iso: string, lang: Lang): string {
+  let f = DATE_FORMATS.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'medium' });
+    DATE_FORMATS.set(lang, f);
+  }
+  return f.format(new Date(iso));
+}
+
 export interface FactView {
   id: string;
   label: string;

@@ -31,8 +31,14 @@ export async function buildSite(env: NodeJS.ProcessEnv): Promise<{ outDir: strin
   const base = await mkdtemp(path.join(ROOT, 'node_modules/.cache/selfcheck-site-'));
   const outDir = path.join(base, 'out');
   const astro = path.join(ROOT, 'node_modules/astro/bin/astro.mjs');
-  const log = await runToEnd(process.execPath, [astro, 'build', '--outDir', outDir], { ...cleanEnv(env), ASTRO_TELEMETRY_DISABLED: '1' });
-  return { outDir, log, remove: () => rm(base, { recursive: true, force: true }) };
+  const remove = () => rm(base, { recursive: true, force: true });
+  try {
+    const log = await runToEnd(process.execPath, [astro, 'build', '--outDir', outDir], { ...cleanEnv(env), ASTRO_TELEMETRY_DISABLED: '1' });
+    return { outDir, log, remove };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
 }
 
 async function freePort(): Promise<number> {
