@@ -7,8 +7,9 @@ import { classifyText } from '../../scrapers/text/classify.ts';
 
 /**
  * dev: used while writing the first rules; holdout: written before them; blind: written after the first
- * rules were frozen; blind2: written before the second round of rule changes (measured before and after,
- * never tuned on); blind3: written after the second round was frozen (the generalisation estimate).
+ * rules were frozen, then the error classes of round A; blind2: written before round A, measured after
+ * it, then the error classes of round B; blind3: written after round B was frozen, never tuned on (the
+ * generalisation estimate; see README § Press and community sources).
  */
 const SPLITS = ['dev', 'holdout', 'blind', 'blind2', 'blind3'] as const;
 const RowSchema = z.object({
