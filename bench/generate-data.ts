@@ -443,7 +443,9 @@ export async function generateData(options: GenerateOptions): Promise<GeneratedD
   const lastSuccess = options.stale ? nowMs - 180 * MINUTE : nowMs - 2 * MINUTE;
   const sourceDefs: { id: string; kind: SourceKind; services: ServiceId[]; blind: boolean }[] = [
     { id: 'status-cloud-microsoft-mac', kind: 'official', services: ['exchange-online', 'teams', 'sharepoint', 'm365-apps', 'entra-id', 'm365-admin'], blind: false },
-    { id: 'status-cloud-microsoft-consumer', kind: 'official', services: ['outlook-com', 'onedrive', 'copilot'], blind: blind.length > 0 },
+    { id: 'status-cloud-microsoft-consumer', kind: 'official', services: ['outlook-com', 'onedrive'], blind: false },
+    // The one source that sees the `blind` services, failing for a day.
+    { id: 'graph-service-health', kind: 'official', services: blind, blind: blind.length > 0 },
     { id: 'azure-status-rss', kind: 'official', services: ['azure'], blind: false },
     ...OUTLETS.map((o) => ({ id: o.source, kind: 'press' as const, services: [] as ServiceId[], blind: false })),
   ];
@@ -494,7 +496,7 @@ export async function generateData(options: GenerateOptions): Promise<GeneratedD
       }
       if (blind.includes(s.id) && st === 'operational') {
         st = 'unknown';
-        reason = 'sources blind: status-cloud-microsoft-consumer failing';
+        reason = 'sources blind: graph-service-health failing';
       }
       return {
         id: s.id,

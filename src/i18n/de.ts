@@ -208,6 +208,8 @@ export const de: Messages = {
     title: 'Über uns und Methodik',
     description: 'Quellen, wie Status und vermutete Störungen entstehen, Verfügbarkeitsformel, Abonnieren und Einbetten.',
     ownReports: 'Problemmeldungen von Besuchern dieser Seite, pro Dienst mit dem üblichen Niveau verglichen',
+    sourceState: { ok: 'funktioniert', failed: 'gestört', off: 'abgeschaltet', never: 'noch nicht gelesen' },
+    lastRead: 'zuletzt gelesen',
   },
   embed: {
     title: 'Einbetten, Badges und API',

@@ -147,7 +147,7 @@ export const en = {
     crowd: 'User reports',
     crowdSummary: (peak: number, baseline: string, total: number) =>
       `Peak of ${peak} reports per interval (usual level ${baseline}); ${total} reports in total.`,
-    crowdPeakAt: 'peak at',
+    crowdPeakAt: 'Peak at',
     mergedFrom: 'Merged with',
     backHome: 'Back to the status overview',
     aliasTitle: 'This incident was merged',
@@ -204,6 +204,8 @@ export const en = {
     title: 'About and methodology',
     description: 'Sources, how statuses and suspected incidents are derived, uptime formula, subscribing and embedding.',
     ownReports: 'Problem reports from visitors of this site, compared per service with the usual level',
+    sourceState: { ok: 'working', failed: 'failing', off: 'switched off', never: 'not read yet' },
+    lastRead: 'last read',
   },
   embed: {
     title: 'Embed, badges and API',

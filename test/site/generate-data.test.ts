@@ -43,7 +43,9 @@ describe('generateData', () => {
     }
     const status = await readStatus(dir);
     expect(status?.services.find((s) => s.id === 'copilot')?.status).toBe('unknown');
-    expect((await readSourceHealth(dir)).get('status-cloud-microsoft-consumer')?.state).toBe('failed');
+    const health = await readSourceHealth(dir);
+    expect(health.get('graph-service-health')).toMatchObject({ state: 'failed', services: ['copilot'] });
+    expect(health.get('status-cloud-microsoft-consumer')?.state).toBe('ok');
   });
 
   test('no cycle, no status file', async () => {
