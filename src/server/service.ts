@@ -20,9 +20,9 @@ import type { Logger } from '../lib/log.ts';
 import { clearSiteDataCache } from '../lib/site-data.ts';
 import { createReportFastPath } from '../reports/http.ts';
 import { closeReportRuntime, createReportRuntime, getReportRuntime, setReportRuntime, type ReportRuntime } from '../reports/runtime.ts';
-import type { ReportStore } from '../reports/store.ts';
 import { dataPaths, readStatus } from '../store/data-store.ts';
 import { withLock } from '../store/files.ts';
+import { createCrowdProvider } from '../../scrapers/crowd/provider.ts';
 import type { SignalProvider } from '../../scrapers/cycle.ts';
 import { createHttpClient, type OwnedHttpClient } from '../../scrapers/http/client.ts';
 import { closeNotifiers, drainNotifications } from '../../scrapers/notify/index.ts';
@@ -99,29 +99,6 @@ function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
-/** The crowd detector over the report store, when this build has it (scrapers/crowd/provider.ts). */
-async function loadCrowdProviders(store: ReportStore | null, config: LoadedConfig, log: Logger): Promise<SignalProvider[]> {
-  if (!store) return [];
-  let mod: Record<string, unknown>;
-  try {
-    // A computed specifier: the module belongs to the crowd work and may be absent from a checkout.
-    const specifier = '../../scrapers/crowd/provider.ts';
-    mod = (await import(specifier)) as Record<string, unknown>;
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
-      log.warn('crowd provider not available: visitor reports are stored but do not reach the cycle', {});
-      return [];
-    }
-    throw err;
-  }
-  const create = mod.createCrowdProvider as ((s: ReportStore, c: LoadedConfig) => SignalProvider) | undefined;
-  if (typeof create !== 'function') {
-    log.warn('scrapers/crowd/provider.ts exports no createCrowdProvider(store, config)', {});
-    return [];
-  }
-  return [create(store, config)];
-}
-
 async function readBuildInfo(dir: string): Promise<Partial<ServedBuild>> {
   try {
     return JSON.parse(await fs.readFile(path.join(dir, BUILD_INFO), 'utf8')) as Partial<ServedBuild>;
@@ -161,7 +138,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     // The report routes retry opening on their next request; the site and the cycles run regardless.
     log.error('report intake could not be opened', { err });
   }
-  const providers = await loadCrowdProviders(reportRuntime?.store ?? null, config, log);
+  // Crowd spikes from visitor reports (and data/crowd.json for the pages); without an open store
+  // the provider opens one per cycle, and with reports off it records that there is no crowd data.
+  const providers: SignalProvider[] = [createCrowdProvider(reportRuntime?.store ?? undefined)];
 
   const http: OwnedHttpClient = createHttpClient({
     config: config.http,
