@@ -72,7 +72,9 @@ interface RawFeed {
 // feed on one unparseable date (rbren/rss-parser: Invalid time value); we parse dates ourselves.
 const RENAMED_TAGS: Readonly<Record<string, string>> = { published: 'x-published', updated: 'x-updated' };
 
-const parser = new Parser<RawFeed, RawItem>({
+// One parser per read: xml2js keeps parsing after an error, and a shared instance then swallows the
+// next document's error, so that read never settles (test/fuzz/adapters.test.ts).
+const newParser = () => new Parser<RawFeed, RawItem>({
   xml2js: { tagNameProcessors: [(name: string) => RENAMED_TAGS[name] ?? name] },
   customFields: {
     feed: ['language'] as never[],
@@ -151,7 +153,7 @@ export async function parseFeed(text: string, options: { sourceId: string; feedU
   const xml = numericizeHtmlEntities(text.slice(start));
   let raw: RawFeed;
   try {
-    raw = (await parser.parseString(xml)) as RawFeed;
+    raw = (await newParser().parseString(xml)) as RawFeed;
   } catch (cause) {
     throw new SourceError('PARSE_FAILED', `${sourceId}: feed XML cannot be parsed: ${(cause as Error).message.split('\n')[0]}`, { sourceId, cause });
   }

@@ -7,6 +7,7 @@ import type { ServiceId } from '../../src/domain/services.ts';
 import { worseComponentStatus, type Classification, type ComponentStatus } from '../../src/domain/vocabulary.ts';
 import { SourceError } from '../http/errors.ts';
 import type { HttpResponse } from '../http/types.ts';
+import { normalizeWhitespace } from '../text/clean.ts';
 import type { OfficialStatusMapping } from './_official-status.ts';
 import { clip } from './_official-text.ts';
 
@@ -30,14 +31,18 @@ export interface OfficialSignalInput {
 
 /** A schema-valid official signal; throws PARSE_FAILED naming the field when the input is not. */
 export function buildOfficialSignal(input: OfficialSignalInput): Signal {
+  // Microsoft's words are external text too: no control, bidi-override or invisible characters
+  // (the title on one line, the text keeping its line breaks).
+  const title = normalizeWhitespace(input.title);
+  const text = input.text.split('\n').map(normalizeWhitespace).join('\n');
   const candidate = {
     id: clip(input.id, 200),
     source: { id: input.sourceId, kind: 'official' as const },
     observedAt: input.observedAt,
     fetchedAt: input.fetchedAt.toISOString(),
     services: input.services,
-    title: clip(input.title.trim() || '(untitled)', 500),
-    text: clip(input.text, 8000),
+    title: clip(title || '(untitled)', 500),
+    text: clip(text, 8000),
     url: input.url,
     lang: 'en',
     official: {

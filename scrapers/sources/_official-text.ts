@@ -43,7 +43,8 @@ const BLOCK_TAGS = 'p, div, br, li, ul, ol, h1, h2, h3, h4, h5, h6, tr, table, s
  */
 export function messageToText(message: string | null | undefined): string {
   if (!message) return '';
-  let text = message.replace(/\r\n?/g, '\n');
+  // parse5 throws a RangeError on adjacent lone surrogates (JSON `"\udfff\udfff"`).
+  let text = message.toWellFormed().replace(/\r\n?/g, '\n');
   if (/<[a-z][\s\S]*?>/i.test(text)) {
     const $ = load(text.replace(/\n/g, ' '), null, false);
     $(BLOCK_TAGS).each((_i, el) => {

@@ -24,7 +24,9 @@ export interface RssFeed {
   items: RssItem[];
 }
 
-const parser = new Parser<Omit<RssFeed, 'items'>, RssItem>({ customFields: { item: ['status'] } });
+// One parser per read: xml2js keeps parsing after an error, and a shared instance then swallows the
+// next document's error, so that read never settles (test/fuzz/adapters.test.ts).
+const newParser = () => new Parser<Omit<RssFeed, 'items'>, RssItem>({ customFields: { item: ['status'] } });
 
 /** Parses RSS text; anything before the first `<` (junk, stray BOM) is dropped first. */
 export async function parseRss(text: string, sourceId: string): Promise<RssFeed> {
@@ -34,7 +36,7 @@ export async function parseRss(text: string, sourceId: string): Promise<RssFeed>
     throw new SourceError('PARSE_FAILED', `${sourceId}: body is not RSS (no <rss> root)`, { sourceId });
   }
   try {
-    const feed = await parser.parseString(xml);
+    const feed = await newParser().parseString(xml);
     return { ...feed, items: feed.items ?? [] };
   } catch (cause) {
     throw new SourceError('PARSE_FAILED', `${sourceId}: RSS does not parse: ${(cause as Error).message.split('\n')[0]}`, {

@@ -22,7 +22,7 @@ import { SourceError } from '../http/errors.ts';
 import { buildOfficialSignal, requireContentType, ServiceStatusAccumulator, XML_TYPES } from './_official-signal.ts';
 import type { OfficialStatusMapping } from './_official-status.ts';
 import { matchServicesInText, messageToText, parseFeedDate, shortHash, sortServices } from './_official-text.ts';
-import { categoriesOf, parseRss, type RssFeed, type RssItem } from './_rss.ts';
+import { categoriesOf, parseRss, textOf, type RssFeed, type RssItem } from './_rss.ts';
 import type { FetchContext, SourceAdapter, SourceResult } from './types.ts';
 
 /** M365 services an Azure Front Door incident is likely to break (rule 3 above). */
@@ -82,16 +82,17 @@ function publicLink(link: string | undefined): string | null {
 }
 
 function itemSignal(item: RssItem, feed: RssFeed, ctx: { sourceId: string; now: Date }): { signal: Signal; named: ServiceId[] } {
-  const rawTitle = (item.title ?? '').replace(/\s+/g, ' ').trim();
+  // rss-parser hands over an xml2js node, not a string, when an element has children or attributes.
+  const rawTitle = textOf(item.title).replace(/\s+/g, ' ').trim();
   const resolved = RESOLVED_TITLE.test(rawTitle);
   const title = rawTitle.replace(RESOLVED_TITLE, '') || '(untitled Azure incident)';
-  const text = messageToText(item.content ?? '');
+  const text = messageToText(textOf(item.content));
   const categories = categoriesOf(item);
   const { named, inferred } = servicesForAzureItem(`${title}\n${categories.join('\n')}\n${text}`);
-  const guid = (item.guid ?? '').trim();
+  const guid = textOf(item.guid);
   const key = `azure-${guid ? guid.slice(0, 180) : shortHash(title.toLowerCase())}`;
-  const pub = parseFeedDate(item.pubDate);
-  const built = parseFeedDate(feed.lastBuildDate);
+  const pub = parseFeedDate(textOf(item.pubDate));
+  const built = parseFeedDate(textOf(feed.lastBuildDate));
   // pubDate does not move when Microsoft updates an item; the channel's build time does.
   const observed = [built, pub].find((t): t is string => t !== null && Date.parse(t) <= ctx.now.getTime()) ?? ctx.now.toISOString();
   const tracking = /\btracking\s+id\s*:?\s*([A-Z0-9_]{3,5}-[A-Z0-9_]{2,4})\b/i.exec(text)?.[1] ?? null;
@@ -104,7 +105,7 @@ function itemSignal(item: RssItem, feed: RssFeed, ctx: { sourceId: string; now: 
     services: sortServices([...named, ...inferred]),
     title,
     text: categories.length ? `${text}\n\nAffected: ${categories.join(', ')}` : text,
-    url: publicLink(item.link),
+    url: publicLink(textOf(item.link)),
     ref: tracking,
     key,
     mapping,

@@ -29,7 +29,8 @@ export function checkRedditConfigured(source: SourceConfig, env: NodeJS.ProcessE
 /** Posts of a Reddit Atom feed: title plus the self-text in `div.md` (not the "submitted by" boilerplate). */
 export function redditPosts(feed: ParsedFeed): CommunityPost[] {
   return feed.items.map((it) => {
-    const $ = load(it.html || '', null, false);
+    // parse5 throws a RangeError on adjacent lone surrogates (XML `&#xDFFF;&#xDFFF;`).
+    const $ = load((it.html || '').toWellFormed(), null, false);
     const md = $('div.md').first();
     return {
       identity: `reddit|${it.guid ?? it.link ?? ''}`,

@@ -32,16 +32,18 @@ export function parseStatusFeed(feed: RssFeed, ctx: { sourceId: string; url: str
   const activeKeys: string[] = [];
   for (const item of feed.items) {
     const status = textOf(item.status) || null;
-    const link = item.link && /^https?:\/\//i.test(item.link) ? item.link : page;
+    const rawLink = textOf(item.link);
+    const link = /^https?:\/\//i.test(rawLink) ? rawLink : page;
     const p = parsePost(
       {
         workload,
         services,
         textServices: workload.toLowerCase() === 'mac' ? 'fallback' : 'union',
-        title: item.title,
-        message: item.content ?? '',
+        // xml2js nodes (elements with children or attributes) become their text.
+        title: textOf(item.title),
+        message: textOf(item.content),
         status,
-        observedAt: parseFeedDate(item.pubDate) ?? parseFeedDate(feed.lastBuildDate) ?? ctx.now.toISOString(),
+        observedAt: parseFeedDate(textOf(item.pubDate)) ?? parseFeedDate(textOf(feed.lastBuildDate)) ?? ctx.now.toISOString(),
       },
       { sourceId: ctx.sourceId, now: ctx.now, url: link },
     );

@@ -34,6 +34,8 @@ export function decodeEntities(input: string): string {
 /** Removes control, bidi and invisible characters, maps every space to ' ', collapses, NFC. */
 export function normalizeWhitespace(input: string): string {
   return input
+    // A lone surrogate (JSON `"\ud800"`) is no character at all: U+FFFD, as any encoder would write it.
+    .toWellFormed()
     .normalize('NFC')
     .replace(/[\t\n\r]/g, ' ')
     .replace(CONTROL, '')
@@ -63,7 +65,8 @@ const BLOCK = 'p,div,br,li,ul,ol,h1,h2,h3,h4,h5,h6,blockquote,section,article,he
  */
 export function htmlToText(html: string | null | undefined): string {
   if (!html) return '';
-  const $ = load(String(html), null, false);
+  // parse5 throws a RangeError on adjacent lone surrogates (JSON `"\udfff\udfff"`, XML `&#xDFFF;`).
+  const $ = load(String(html).toWellFormed(), null, false);
   $('script,style,noscript,iframe,img,svg,object,embed,template').remove();
   $(BLOCK).each((_, el) => {
     $(el).before(' ').after(' ');

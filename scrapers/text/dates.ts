@@ -35,12 +35,16 @@ function offsetMinutes(zone: string | undefined): number | null {
 }
 
 function build(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offset: number): string | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
+  // Date.UTC reads years 0–99 as 1900–1999; no feed dates anything before year 1000.
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return null;
   const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offset * 60_000;
   const date = new Date(t);
   // Reject rollovers such as 31 February.
   if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null;
-  return Number.isNaN(t) ? null : date.toISOString();
+  if (Number.isNaN(t)) return null;
+  // Past 9999-12-31T23:59:59Z (a late time with a negative offset) there is no four-digit ISO form.
+  const iso = date.toISOString();
+  return iso.length === 24 ? iso : null;
 }
 
 /**
