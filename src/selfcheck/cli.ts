@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
 import type { Lang } from '../domain/vocabulary.ts';
 import { stripUnsafeChars } from '../lib/escape.ts';
+import { openReportStore } from '../reports/open-store.ts';
 import { dataPaths } from '../store/data-store.ts';
 import { isSelfCheckInputError, parseSymptom, parseTarget } from './parse.ts';
 import { presentCheck, type CheckView } from './present.ts';
@@ -112,8 +113,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   const config = await loadConfig(undefined, env);
+  // Read crowd reports only from a store that already exists: a command must not create one.
   const hasStore = Boolean(env.OUTAGE_RADAR_REPORTS_DATABASE_URL) || existsSync(dataPaths(config.dataDirAbs).reportsDb);
-  const runtime = await createSelfCheckRuntime(config, { env, ...(hasStore ? {} : { crowd: null }) });
+  const store = hasStore && config.reports.enabled ? await openReportStore(config, env) : null;
+  const runtime = await createSelfCheckRuntime(config, { env, crowd: store });
   try {
     const result = await runtime.service.check({ target, symptoms });
     const record = buildEvidenceRecord(result);
@@ -126,6 +129,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return EXIT_CODES[result.verdict.kind];
   } finally {
     await runtime.close();
+    await store?.close();
   }
 }
 

@@ -59,6 +59,8 @@ export interface CrowdOptions {
   /** Same hour in this many past weeks forms the usual level. */
   baselineWeeks: number;
   minCount: number;
+  /** Multiple of the usual level that counts as elevated (config `crowd.minRatio`). */
+  minRatio: number;
 }
 
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -85,13 +87,13 @@ export function buildCrowdContext(
   const serviceRows = services.map((id) => {
     const count = current[id]?.count ?? 0;
     const baseline = past.reduce((sum, p) => sum + (p[id]?.count ?? 0), 0) / weeks;
-    return { id, count, baseline, elevated: isCrowdElevated(count, baseline, options.minCount) };
+    return { id, count, baseline, elevated: isCrowdElevated(count, baseline, options.minCount, options.minRatio) };
   });
   let codeRow: CrowdContext['code'] = null;
   if (code) {
     const count = services.reduce((sum, id) => sum + countCode(current[id]?.codes ?? {}, code), 0);
     const baseline = past.reduce((sum, p) => sum + services.reduce((s, id) => s + countCode(p[id]?.codes ?? {}, code), 0), 0) / weeks;
-    codeRow = { code, count, baseline, elevated: isCrowdElevated(count, baseline, options.minCount) };
+    codeRow = { code, count, baseline, elevated: isCrowdElevated(count, baseline, options.minCount, options.minRatio) };
   }
   return { available: true, windowMinutes: options.windowMinutes, services: serviceRows, code: codeRow };
 }

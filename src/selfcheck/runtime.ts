@@ -1,13 +1,13 @@
 /**
  * Wires the self-check service from the operator's config: the project's HTTP client (no redirects,
- * no retries, short deadline), our records as status, the report store as crowd source, the
- * per-client limiter. One runtime per process (`getSelfCheckRuntime`), shared by every request.
+ * no retries, short deadline), our records as status, crowd reports, the per-client limiter. One
+ * runtime per process (`getSelfCheckRuntime`), kept on `globalThis` like the report runtime so every
+ * bundle of the built server shares one cache, one look-up cap and one limiter.
  */
 import { createHttpClient, type OwnedHttpClient } from '../../scrapers/http/client.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { normalizeClientAddress, pickClientAddress } from '../reports/client-id.ts';
-import { openReportStore } from '../reports/open-store.ts';
-import type { ReportStore } from '../reports/store.ts';
+import { getReportRuntime, isReportingEnabled } from '../reports/runtime.ts';
 import { createSelfCheckService, type SelfCheckService } from './check.ts';
 import { loadStatusContext, type CrowdAggregateSource } from './context.ts';
 import { createMemoryRateLimiter, type RateLimiter } from './limits.ts';
@@ -28,12 +28,12 @@ export interface SelfCheckRuntime {
 
 export interface RuntimeOptions {
   clock?: () => Date;
-  /** Crowd source; default: the configured report store when reports are enabled, else none. */
-  crowd?: CrowdAggregateSource | null;
+  /** Crowd reports (the report store), or null where there are none. */
+  crowd: CrowdAggregateSource | null;
   env?: NodeJS.ProcessEnv;
 }
 
-export async function createSelfCheckRuntime(config: LoadedConfig, options: RuntimeOptions = {}): Promise<SelfCheckRuntime> {
+export async function createSelfCheckRuntime(config: LoadedConfig, options: RuntimeOptions): Promise<SelfCheckRuntime> {
   const clock = options.clock ?? (() => new Date());
   const env = options.env ?? process.env;
   const sc = config.selfCheck;
@@ -43,25 +43,14 @@ export async function createSelfCheckRuntime(config: LoadedConfig, options: Runt
     config: { ...config.http, maxRedirects: 0, retries: 0, deadlineMs: sc.httpTimeoutMs, maxBytes: 64 * 1024 },
     clock,
   });
-  let store: ReportStore | null = null;
-  let crowd: CrowdAggregateSource | null = options.crowd ?? null;
-  if (options.crowd === undefined && config.reports.enabled && !config.site.staticHosting) {
-    try {
-      store = await openReportStore(config, env);
-      crowd = store;
-    } catch (err) {
-      // Without the store the crowd part of the answer says "unavailable"; the check still works.
-      if ((err as { code?: unknown }).code !== 'STORE_UNAVAILABLE' && (err as { code?: unknown }).code !== 'STORE_SCHEMA') throw err;
-      crowd = null;
-    }
-  }
+  const crowd = options.crowd;
   const service = createSelfCheckService({
     settings: sc,
     http,
     clock,
     loadStatus: (now) => loadStatusContext(config.dataDirAbs, now, config.site.staleAfterMinutes),
     crowd,
-    crowdOptions: { windowMinutes: 60, baselineWeeks: config.crowd.baselineWeeks, minCount: config.crowd.minCount },
+    crowdOptions: { windowMinutes: 60, baselineWeeks: config.crowd.baselineWeeks, minCount: config.crowd.minCount, minRatio: config.crowd.minRatio },
   });
   const limiter = createMemoryRateLimiter({ perMinute: sc.rateLimitPerMinute });
   const recordSecret = await resolveRecordSecret(env, config.dataDirAbs);
@@ -78,19 +67,41 @@ export async function createSelfCheckRuntime(config: LoadedConfig, options: Runt
     },
     async close() {
       await http.close();
-      if (store) await store.close();
     },
   };
 }
 
-let shared: Promise<SelfCheckRuntime> | null = null;
+/** Crowd reports from the process's report runtime (one store per process, shared with /api/reports). */
+export const reportRuntimeCrowd: CrowdAggregateSource = {
+  async aggregate(from, to) {
+    const runtime = await getReportRuntime();
+    if (!runtime.store) throw Object.assign(new Error('reports are off'), { code: 'STORE_UNAVAILABLE' });
+    return runtime.store.aggregate(from, to);
+  },
+};
 
-/** The process-wide runtime for the on-demand route, created on first use from the default config. */
+const KEY = Symbol.for('outage-radar.selfcheck-runtime');
+type Slot = { runtime?: Promise<SelfCheckRuntime> };
+
+function slot(): Slot {
+  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
+  return (g[KEY] ??= {});
+}
+
+/**
+ * The process-wide runtime for the on-demand routes, created on first use from the default config.
+ * A failed start (bad config) is not remembered: the next request tries again.
+ */
 export function getSelfCheckRuntime(): Promise<SelfCheckRuntime> {
-  shared ??= loadConfig().then((config) => createSelfCheckRuntime(config));
-  shared.catch(() => {
-    // A failed start (bad config) must not stick: the next request tries again and shows the error.
-    shared = null;
-  });
-  return shared;
+  const s = slot();
+  if (!s.runtime) {
+    const created = loadConfig().then((config) =>
+      createSelfCheckRuntime(config, { crowd: isReportingEnabled(config) ? reportRuntimeCrowd : null }),
+    );
+    s.runtime = created;
+    created.catch(() => {
+      if (s.runtime === created) s.runtime = undefined;
+    });
+  }
+  return s.runtime;
 }

@@ -143,7 +143,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
   return make('cannot-tell', 'nothing-found');
 }
 
-/** A crowd count is elevated when it clearly exceeds the usual level and is not a handful. */
-export function isCrowdElevated(count: number, baseline: number, minCount: number): boolean {
-  return count >= minCount && count >= 3 * Math.max(baseline, 1);
+/**
+ * A crowd count is elevated when it is not a handful (`minCount`) and at least `minRatio` times the
+ * usual level (a usual level below one report counts as one).
+ */
+export function isCrowdElevated(count: number, baseline: number, minCount: number, minRatio = 3): boolean {
+  return count >= minCount && count >= minRatio * Math.max(baseline, 1);
 }

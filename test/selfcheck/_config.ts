@@ -12,9 +12,9 @@ export async function writeWorldConfig(dir: string, dataDir: string, world: Worl
     reports: { enabled: false },
     selfCheck: {
       dnsServers: [world.dns.address],
-      timeoutMs: 300,
+      timeoutMs: 1500,
       tries: 1,
-      httpTimeoutMs: 800,
+      httpTimeoutMs: 2000,
       directory: {
         realmBaseUrl: world.microsoft.baseUrl,
         userRealmBaseUrl: world.microsoft.baseUrl,

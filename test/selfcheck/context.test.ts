@@ -10,7 +10,7 @@ import type { ReportAggregate } from '../../src/reports/report.ts';
 import { makeDataDir, officialExchangeIncident, operationalSnapshot } from './_status.ts';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
-const OPTIONS = { windowMinutes: 60, baselineWeeks: 4, minCount: 8 };
+const OPTIONS = { windowMinutes: 60, baselineWeeks: 4, minCount: 8, minRatio: 3 };
 
 describe('status context', () => {
   test('a fresh snapshot is available and keeps each service status', () => {
