@@ -37,8 +37,12 @@ export interface BuiltSite {
   outDir: string;
   clientDir: string;
   ms: number;
+  /** CPU seconds (user + system) of the build, when /usr/bin/time is available; null otherwise. */
+  cpuSeconds: number | null;
   output: string;
 }
+
+const TIME_BIN = '/usr/bin/time';
 
 async function linkNodeModules(outDir: string): Promise<void> {
   const parent = path.dirname(path.resolve(outDir));
@@ -68,7 +72,15 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   };
   const started = performance.now();
   const astro = path.join(PROJECT_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
-  const child = spawn(process.execPath, [astro, 'build', '--outDir', outDir], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [process.execPath, astro, 'build', '--outDir', outDir];
+  // CPU time does not depend on what else the machine runs, wall time does: record both.
+  const timeFile = `${outDir}.time`;
+  const timed = await fs.access(TIME_BIN).then(
+    () => true,
+    () => false,
+  );
+  const [bin, ...args] = timed ? [TIME_BIN, '-f', '%U %S', '-o', timeFile, ...command] : command;
+  const child = spawn(bin!, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -77,6 +89,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
     child.on('close', resolve);
   });
   const ms = performance.now() - started;
+  let cpuSeconds: number | null = null;
+  if (timed) {
+    const [user, system] = (await fs.readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number);
+    cpuSeconds = user! + system!;
+    await fs.rm(timeFile, { force: true });
+  }
   if (code !== 0) throw new SiteBuildError(`astro build exited with ${code}:\n${output.slice(-4000)}`, output);
-  return { outDir, clientDir: path.join(outDir, 'client'), ms, output };
+  return { outDir, clientDir: path.join(outDir, 'client'), ms, cpuSeconds, output };
 }

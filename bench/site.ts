@@ -24,6 +24,7 @@ const TARGET_HOME_BYTES = 25 * 1024;
 interface SizeResult {
   incidents: number;
   buildMs: number;
+  cpuSeconds: number | null;
   htmlPages: number;
   files: number;
   outputMiB: number;
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       await generateData({ dir: path.join(root, 'data'), incidents: n, seed: 1, now: NOW });
       const built = await buildSite({ dataDir: path.join(root, 'data'), outDir: path.join(root, 'dist'), now: NOW });
       const counted = await countFiles(built.clientDir);
-      results.push({ incidents: n, buildMs: Math.round(built.ms), htmlPages: counted.html, files: counted.files, outputMiB: counted.bytes / 1024 / 1024 });
+      results.push({ incidents: n, buildMs: Math.round(built.ms), cpuSeconds: built.cpuSeconds, htmlPages: counted.html, files: counted.files, outputMiB: counted.bytes / 1024 / 1024 });
       process.stderr.write(`  ${n} incidents: ${(built.ms / 1000).toFixed(1)} s\n`);
       // The home page of the largest build is the heaviest case (most incidents on the bars).
       home = await measureHome(built.clientDir);
@@ -102,9 +103,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ loadAverage: Number(load), builds: results, home }, null, 2)}\n`);
     return;
   }
-  const lines = ['| incidents | build time | HTML pages | files | output |', '|---:|---:|---:|---:|---:|'];
+  const lines = ['| incidents | build time | CPU time | HTML pages | files | output |', '|---:|---:|---:|---:|---:|---:|'];
   for (const r of results) {
-    lines.push(`| ${r.incidents.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${r.htmlPages.toLocaleString('en')} | ${r.files.toLocaleString('en')} | ${r.outputMiB.toFixed(0)} MiB |`);
+    const cpu = r.cpuSeconds === null ? 'n/a' : `${r.cpuSeconds.toFixed(1)} s`;
+    lines.push(`| ${r.incidents.toLocaleString('en')} | ${(r.buildMs / 1000).toFixed(1)} s | ${cpu} | ${r.htmlPages.toLocaleString('en')} | ${r.files.toLocaleString('en')} | ${r.outputMiB.toFixed(0)} MiB |`);
   }
   if (home) {
     lines.push(

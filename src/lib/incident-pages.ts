@@ -2,8 +2,9 @@
  * Incident pages at scale. Astro renders one "shell" incident page per language with placeholder
  * tokens (the real BaseLayout: head, CSP, navigation, footer, CSS and script links); after the
  * build, `writeIncidentPages` fills the shell with each incident's pure-rendered content and
- * writes `/<lang>/incidents/<id>/index.html`. 5,000 incidents × 2 languages take about a second
- * this way, against ~35 s as separate Astro pages (≈300 pages/s on the 2-core build machine).
+ * writes `/<lang>/incidents/<id>/index.html`. For 5,000 incidents × 2 languages rendering takes
+ * about 1.5 s and writing the 10,000 files 1.5–4 s on the 2-core build machine, against ~35 s as
+ * separate Astro pages (≈300 pages/s there).
  * In `astro dev` the route renders every incident itself with the same renderer.
  */
 import { promises as fs } from 'node:fs';
