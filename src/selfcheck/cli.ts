@@ -15,6 +15,7 @@ import { stripUnsafeChars } from '../lib/escape.ts';
 import { openReportStore } from '../reports/open-store.ts';
 import { dataPaths } from '../store/data-store.ts';
 import { isSelfCheckInputError, parseSymptom, parseTarget } from './parse.ts';
+import { checkPaths } from './paths.ts';
 import { presentCheck, type CheckView } from './present.ts';
 import { buildEvidenceRecord, encodeRecord } from './record.ts';
 import { createSelfCheckRuntime } from './runtime.ts';
@@ -120,7 +121,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     const result = await runtime.service.check({ target, symptoms });
     const record = buildEvidenceRecord(result);
-    const permalink = `${config.site.url.replace(/\/+$/, '')}/${lang}/check/record?r=${encodeRecord(record, runtime.recordSecret)}`;
+    const permalink = `${config.site.url.replace(/\/+$/, '')}${checkPaths.record(lang, encodeRecord(record, runtime.recordSecret))}`;
     if (args.values.json) {
       process.stdout.write(`${JSON.stringify({ verdict: result.verdict, exitCode: EXIT_CODES[result.verdict.kind], record, permalink }, null, 2)}\n`);
     } else {
