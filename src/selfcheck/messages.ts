@@ -264,6 +264,7 @@ export function say(text: Text, lang: Lang, params: Record<string, string | numb
 /** Words of the /check page, the record page and the code pages. */
 export const UI = {
   en: {
+    navLabel: 'Is it me?',
     checkTitle: 'Is it me or Microsoft?',
     checkDescription: 'Check a domain, an e-mail address, a bounce or a sign-in error against Microsoft\'s status, crowd reports and your domain\'s setup at Microsoft.',
     intro: 'Enter your domain or e-mail address and, if you have one, the bounce text or sign-in error. We tell you whether Microsoft has a wide problem, or whether it is your domain, your tenant or one mailbox.',
@@ -331,6 +332,7 @@ export const UI = {
     codePageTitle: '{code}: {title}',
   },
   de: {
+    navLabel: 'Liegt es an mir?',
     checkTitle: 'Liegt es an mir oder an Microsoft?',
     checkDescription: 'Prüft eine Domain, E-Mail-Adresse, Unzustellbarkeitsnachricht oder einen Anmeldefehler gegen Microsofts Status, Nutzermeldungen und die Einrichtung Ihrer Domain bei Microsoft.',
     intro: 'Geben Sie Ihre Domain oder E-Mail-Adresse ein und, falls vorhanden, den Text der Unzustellbarkeitsnachricht oder den Anmeldefehler. Wir sagen Ihnen, ob Microsoft ein breites Problem hat oder ob es an Ihrer Domain, Ihrem Tenant oder einem Postfach liegt.',
