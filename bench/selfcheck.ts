@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const dataDir = await makeDataDir(operationalSnapshot(new Date()));
   const dir = await mkdtemp(path.join(tmpdir(), 'selfcheck-bench-'));
   // The per-client limit would stop a single load generator after a few requests; it is measured by the tests.
-  const config = await writeWorldConfig(dir, dataDir, world, { rateLimitPerMinute: 1_000_000_000, maxConcurrentLookups: 16 });
+  const config = await writeWorldConfig(dir, dataDir, world, { rateLimitPerMinute: 1_000_000_000, rateLimitPerDay: 1_000_000_000, maxConcurrentLookups: 16 });
   const env = { ...process.env, OUTAGE_RADAR_CONFIG: config, OUTAGE_RADAR_DATA_DIR: dataDir, OUTAGE_RADAR_STATIC: '' };
   const buildStarted = performance.now();
   const build = await buildSite(env);

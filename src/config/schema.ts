@@ -202,8 +202,10 @@ export const SelfCheckConfigSchema = z.object({
   maxConcurrentLookups: z.number().int().positive().default(16),
   /** Look-ups allowed to wait for a slot; beyond that a look-up is reported as unknown at once. */
   maxQueuedLookups: z.number().int().nonnegative().default(256),
-  /** Checks per client per minute (the report endpoint's limiter when available). */
+  /** Checks per client per minute. */
   rateLimitPerMinute: z.number().int().positive().default(10),
+  /** Checks per client per UTC day: the check must not become a tenant-enumeration service. */
+  rateLimitPerDay: z.number().int().positive().default(100),
   /** Local part sent where an endpoint wants a login name; never the visitor's. */
   placeholderMailbox: z.string().regex(/^[a-z0-9._-]{1,32}$/).default('nobody'),
 });

@@ -137,33 +137,41 @@ export interface RateLimiter {
 }
 
 /**
- * In-memory sliding-window-of-one-minute limiter (two fixed windows weighted), bounded in size.
- * Keys are re-hashed with a per-process random salt so the map never holds anything reversible.
+ * In-memory limiter: a sliding one-minute window (two fixed windows weighted) plus a fixed UTC-day
+ * cap, bounded in size. Keys are re-hashed with a per-process random salt so the map never holds
+ * anything reversible. The day cap keeps anyone from using the check to enumerate tenants.
  */
-export function createMemoryRateLimiter(options: { perMinute: number; maxClients?: number }): RateLimiter {
+export function createMemoryRateLimiter(options: { perMinute: number; perDay?: number; maxClients?: number }): RateLimiter {
   const salt = randomBytes(16);
   const maxClients = options.maxClients ?? 50_000;
-  const windows = new Map<string, { minute: number; current: number; previous: number }>();
+  const perDay = options.perDay ?? Number.POSITIVE_INFINITY;
+  const windows = new Map<string, { minute: number; current: number; previous: number; day: number; today: number }>();
   return {
     take(clientKey, now) {
       const key = createHmac('sha256', salt).update(clientKey).digest('base64url').slice(0, 22);
       const ms = now.getTime();
       const minute = Math.floor(ms / 60_000);
-      let w = windows.get(key);
-      if (!w || w.minute < minute - 1) w = { minute, current: 0, previous: 0 };
-      else if (w.minute === minute - 1) w = { minute, current: 0, previous: w.current };
-      const elapsed = (ms % 60_000) / 60_000;
-      const estimate = w.previous * (1 - elapsed) + w.current;
+      const day = Math.floor(ms / 86_400_000);
+      let w = windows.get(key) ?? { minute, current: 0, previous: 0, day, today: 0 };
+      if (w.minute < minute - 1) w = { ...w, minute, current: 0, previous: 0 };
+      else if (w.minute === minute - 1) w = { ...w, minute, current: 0, previous: w.current };
+      if (w.day !== day) w = { ...w, day, today: 0 };
       windows.delete(key);
       if (windows.size >= maxClients) {
         const oldest = windows.keys().next();
         if (!oldest.done) windows.delete(oldest.value);
       }
       windows.set(key, w);
+      if (w.today + 1 > perDay) {
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((day + 1) * 86_400_000 - ms) / 1000)) };
+      }
+      const elapsed = (ms % 60_000) / 60_000;
+      const estimate = w.previous * (1 - elapsed) + w.current;
       if (estimate + 1 > options.perMinute) {
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(60 - (ms % 60_000) / 1000)) };
       }
       w.current++;
+      w.today++;
       return { allowed: true, retryAfterSeconds: 0 };
     },
   };

@@ -52,7 +52,7 @@ export async function createSelfCheckRuntime(config: LoadedConfig, options: Runt
     crowd,
     crowdOptions: { windowMinutes: 60, baselineWeeks: config.crowd.baselineWeeks, minCount: config.crowd.minCount, minRatio: config.crowd.minRatio },
   });
-  const limiter = createMemoryRateLimiter({ perMinute: sc.rateLimitPerMinute });
+  const limiter = createMemoryRateLimiter({ perMinute: sc.rateLimitPerMinute, perDay: sc.rateLimitPerDay });
   const recordSecret = await resolveRecordSecret(env, config.dataDirAbs);
   const trustProxy = env.OUTAGE_RADAR_TRUST_PROXY === '1';
   return {

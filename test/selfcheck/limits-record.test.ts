@@ -22,6 +22,15 @@ describe('rate limiter', () => {
   });
 });
 
+test('a client reaching the day cap waits for the next UTC day', () => {
+  const limiter = createMemoryRateLimiter({ perMinute: 100, perDay: 5 });
+  const at = (m: number) => new Date(Date.UTC(2026, 10, 25, 23, m));
+  const allowed = [0, 5, 10, 15, 20, 25].map((m) => limiter.take('a', at(m)).allowed);
+  expect(allowed).toEqual([true, true, true, true, true, false]);
+  expect(limiter.take('a', at(30)).retryAfterSeconds).toBe(30 * 60);
+  expect(limiter.take('a', new Date(Date.UTC(2026, 10, 26, 0, 1))).allowed).toBe(true);
+});
+
 describe('semaphore, single-flight, cache', () => {
   test('never runs more than the cap and refuses beyond the queue', async () => {
     const sem = createSemaphore(2, 1);
