@@ -7,7 +7,7 @@
  * IPv6 clients are grouped by their /64 prefix (one subscriber usually owns a whole /64, and
  * rotating through it must not reset the limits). IPv4-mapped IPv6 addresses count as IPv4.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -87,12 +87,31 @@ export function deriveSalt(secret: string, period: number): Buffer {
   return createHmac('sha256', secret).update(`outage-radar/report-salt/v1/${period}`).digest();
 }
 
+/**
+ * HMAC-SHA256 with a fixed key, keyed once: the inner and outer hash states after the padded key
+ * blocks are kept and copied per message (RFC 2104), instead of building a key object per call.
+ */
+class FixedKeyHmac {
+  readonly #inner: Hash;
+  readonly #outer: Hash;
+  constructor(key: Buffer) {
+    const block = Buffer.alloc(64);
+    (key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
+    this.#inner = createHash('sha256').update(block.map((b) => b ^ 0x36));
+    this.#outer = createHash('sha256').update(block.map((b) => b ^ 0x5c));
+  }
+  hex(message: string): string {
+    const inner = this.#inner.copy().update(message).digest();
+    return this.#outer.copy().update(inner).digest('hex');
+  }
+}
+
 /** Hashes client addresses with the salt of the current period (cached per period). */
 export class ClientHasher {
   readonly #secret: string;
   readonly #rotationHours: number;
   #period = Number.NaN;
-  #salt: Buffer = Buffer.alloc(0);
+  #hmac: FixedKeyHmac | null = null;
 
   constructor(secret: string, rotationHours: number) {
     if (secret.length < 16) throw new Error('report secret must have at least 16 characters');
@@ -105,11 +124,11 @@ export class ClientHasher {
     const client = normalizeClientAddress(address);
     if (client === null) return null;
     const period = saltPeriod(now, this.#rotationHours);
-    if (period !== this.#period) {
-      this.#salt = deriveSalt(this.#secret, period);
+    if (period !== this.#period || !this.#hmac) {
+      this.#hmac = new FixedKeyHmac(deriveSalt(this.#secret, period));
       this.#period = period;
     }
-    return createHmac('sha256', this.#salt).update(client).digest('hex').slice(0, 32);
+    return this.#hmac.hex(client).slice(0, 32);
   }
 }
 

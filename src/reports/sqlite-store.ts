@@ -2,14 +2,21 @@
  * The embedded report store: node:sqlite in WAL mode with `synchronous=FULL`, one file
  * (`data/reports.db`, mode 0600, out of git).
  *
- * Group commit: `add` queues the report; one transaction per event-loop turn applies the rate
- * limit, duplicate suppression and insert for everything queued, commits (fsync of the WAL), and
- * only then resolves each caller. A process killed at any moment loses no acknowledged report.
- * node:sqlite is synchronous, so a batch never interleaves with another one in this process.
+ * Group commit on a writer thread: `add` queues the report; while one transaction is being
+ * committed (its fsync can take milliseconds on a busy disk), the next reports queue up, and they
+ * all go into the next transaction. The writer applies the rate limit, duplicate suppression and
+ * insert for the whole batch in one transaction, commits, and only then is each caller resolved:
+ * a process killed at any moment loses no acknowledged report. The main thread never waits for
+ * the disk, so it keeps reading requests while a batch is committed. Reads use a second
+ * connection on the main thread (WAL: readers never block the writer).
+ *
+ * The writer is a worker thread built from source text (`eval`), so the store also works inside
+ * the bundled server, where there is no worker file to point at.
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import type { ServiceId } from '../domain/services.ts';
 import { isServiceId } from '../domain/services.ts';
 import type { ProblemType } from '../domain/vocabulary.ts';
@@ -47,6 +54,96 @@ CREATE TABLE IF NOT EXISTS report_dedup (
 CREATE INDEX IF NOT EXISTS report_dedup_win ON report_dedup (win);
 `;
 
+const PRAGMAS = 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;';
+
+/** One report as the writer receives it (policy keys computed on the main thread). */
+interface WriterItem {
+  client: string;
+  service: string;
+  problemType: string;
+  code: string | null;
+  at: number;
+  minute: number;
+  win: number;
+  retryAfter: number;
+}
+
+type WriterRequest =
+  | { type: 'batch'; id: number; items: WriterItem[]; limit: number }
+  | { type: 'prune'; id: number; minute: number; win: number; before: number }
+  | { type: 'close'; id: number };
+
+type WriterReply = { id: number; results?: AddResult[]; removed?: number; error?: string };
+type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/**
+ * The writer thread (CommonJS, evaluated from this text). Everything that changes the database
+ * happens here, one transaction at a time.
+ */
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.file);
+db.exec(${JSON.stringify(PRAGMAS)});
+const rate = db.prepare('INSERT INTO report_rate (client, minute, n) VALUES (?, ?, 1) ON CONFLICT (client, minute) DO UPDATE SET n = n + 1 RETURNING n');
+const dedup = db.prepare('INSERT INTO report_dedup (client, service, win) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1 AS fresh');
+const insert = db.prepare('INSERT INTO reports (service, problem_type, code, received_at) VALUES (?, ?, ?, ?) RETURNING id');
+const pruneRate = db.prepare('DELETE FROM report_rate WHERE minute < ?');
+const pruneDedup = db.prepare('DELETE FROM report_dedup WHERE win < ?');
+const pruneReports = db.prepare('DELETE FROM reports WHERE received_at < ?');
+let prunedMinute = 0;
+
+function transaction(fn) {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const out = fn();
+    db.exec('COMMIT');
+    return out;
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+parentPort.on('message', (msg) => {
+  try {
+    if (msg.type === 'batch') {
+      const results = transaction(() => {
+        const out = msg.items.map((r) => {
+          const { n } = rate.get(r.client, r.minute);
+          if (n > msg.limit) return { accepted: false, duplicate: false, retryAfter: r.retryAfter };
+          if (!dedup.get(r.client, r.service, r.win)) return { accepted: false, duplicate: true };
+          const row = insert.get(r.service, r.problemType, r.code, r.at);
+          return { accepted: true, duplicate: false, id: String(row.id) };
+        });
+        // Rate counters and dedup keys of past windows can no longer matter.
+        const last = msg.items[msg.items.length - 1];
+        if (last.minute > prunedMinute) {
+          prunedMinute = last.minute;
+          pruneRate.run(last.minute - 1);
+          pruneDedup.run(last.win - 1);
+        }
+        return out;
+      });
+      parentPort.postMessage({ id: msg.id, results });
+    } else if (msg.type === 'prune') {
+      const removed = transaction(() => {
+        pruneRate.run(msg.minute - 1);
+        pruneDedup.run(msg.win - 1);
+        return Number(pruneReports.run(msg.before).changes);
+      });
+      parentPort.postMessage({ id: msg.id, removed });
+    } else if (msg.type === 'close') {
+      db.close();
+      parentPort.postMessage({ id: msg.id });
+      parentPort.close();
+    }
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, error: String(err && err.message || err) });
+  }
+});
+`;
+
 interface Pending {
   report: NewReport;
   resolve: (result: AddResult) => void;
@@ -63,18 +160,18 @@ export interface SqliteStoreOptions {
 export class SqliteReportStore implements ReportStore {
   readonly kind = 'sqlite' as const;
   readonly file: string;
+  /** The main thread's connection: reads only. */
   readonly #db: DatabaseSync;
   readonly #policy: ReportPolicy;
   readonly #maxBatch: number;
-  readonly #rate: StatementSync;
-  readonly #dedup: StatementSync;
-  readonly #insert: StatementSync;
-  readonly #pruneRate: StatementSync;
-  readonly #pruneDedup: StatementSync;
+  #writer: Worker | null = null;
+  #nextId = 1;
+  readonly #replies = new Map<number, (reply: WriterReply) => void>();
   #queue: Pending[] = [];
+  /** The running flush loop, if any (one transaction in flight at a time). */
+  #flushing: Promise<void> | null = null;
   #scheduled = false;
   #closed = false;
-  #prunedMinute = 0;
   /** Transactions committed so far (for tests and the benchmark). */
   commits = 0;
 
@@ -88,7 +185,7 @@ export class SqliteReportStore implements ReportStore {
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     try {
       this.#db = new DatabaseSync(file);
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+      this.#db.exec(PRAGMAS);
       this.#db.exec(SCHEMA);
       this.#db
         .prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?), ('schema_version', '1')`)
@@ -96,18 +193,6 @@ export class SqliteReportStore implements ReportStore {
     } catch (cause) {
       throw new ReportStoreError('STORE_SCHEMA', `${file}: cannot open report store: ${(cause as Error).message}`, { cause });
     }
-    this.#rate = this.#db.prepare(
-      `INSERT INTO report_rate (client, minute, n) VALUES (?, ?, 1)
-       ON CONFLICT (client, minute) DO UPDATE SET n = n + 1 RETURNING n`,
-    );
-    this.#dedup = this.#db.prepare(
-      `INSERT INTO report_dedup (client, service, win) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1 AS fresh`,
-    );
-    this.#insert = this.#db.prepare(
-      `INSERT INTO reports (service, problem_type, code, received_at) VALUES (?, ?, ?, ?) RETURNING id`,
-    );
-    this.#pruneRate = this.#db.prepare(`DELETE FROM report_rate WHERE minute < ?`);
-    this.#pruneDedup = this.#db.prepare(`DELETE FROM report_dedup WHERE win < ?`);
   }
 
   /** Opens (and creates) the store at `file`. Throws ReportStoreError (`STORE_SCHEMA`). */
@@ -115,60 +200,89 @@ export class SqliteReportStore implements ReportStore {
     return new SqliteReportStore(file, policy, options);
   }
 
+  #startWriter(): Worker {
+    const writer = new Worker(WRITER_SOURCE, { eval: true, workerData: { file: this.file } });
+    writer.on('message', (reply: WriterReply) => {
+      const settle = this.#replies.get(reply.id);
+      this.#replies.delete(reply.id);
+      settle?.(reply);
+      this.#updateRef();
+    });
+    const fail = (message: string) => {
+      if (this.#writer === writer) this.#writer = null;
+      for (const [id, settle] of this.#replies) {
+        this.#replies.delete(id);
+        settle({ id, error: message });
+      }
+    };
+    writer.on('error', (err) => fail(`report store writer failed: ${err.message}`));
+    writer.on('exit', (code) => fail(`report store writer exited (${code})`));
+    return writer;
+  }
+
+  /** Sends one request to the writer (started on demand) and resolves with its reply. */
+  #ask(request: Unsent<WriterRequest>): Promise<WriterReply> {
+    this.#writer ??= this.#startWriter();
+    const id = this.#nextId++;
+    const writer = this.#writer;
+    return new Promise((resolve) => {
+      this.#replies.set(id, resolve);
+      this.#updateRef();
+      writer.postMessage({ ...request, id });
+    });
+  }
+
+  /** The writer keeps the process alive only while it has work, never when idle. */
+  #updateRef(): void {
+    if (!this.#writer) return;
+    if (this.#replies.size > 0 || this.#queue.length > 0) this.#writer.ref();
+    else this.#writer.unref();
+  }
+
   add(report: NewReport): Promise<AddResult> {
     if (this.#closed) return Promise.reject(new ReportStoreError('STORE_CLOSED', 'report store is closed'));
     return new Promise<AddResult>((resolve, reject) => {
       this.#queue.push({ report, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // Everything queued during this event-loop turn joins one transaction.
-        setImmediate(() => this.#flush());
-      }
+      if (!this.#flushing) this.#schedule();
     });
   }
 
-  #flush(): void {
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // Everything queued during this event-loop turn joins the transaction.
+    setImmediate(() => void this.#flush());
+  }
+
+  /** Commits queued reports, one transaction at a time, until the queue is empty. */
+  #flush(): Promise<void> {
     this.#scheduled = false;
+    this.#flushing ??= this.#drain().finally(() => {
+      this.#flushing = null;
+      // Reports added by callers resumed from the last batch, after the loop looked at the queue.
+      if (this.#queue.length > 0) this.#schedule();
+      this.#updateRef();
+    });
+    return this.#flushing;
+  }
+
+  async #drain(): Promise<void> {
+    // Reports queued while a batch is being committed wait here and form the next batch.
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
-      this.#commit(batch);
-    }
-  }
-
-  #commit(batch: Pending[]): void {
-    const results: AddResult[] = [];
-    try {
-      this.#db.exec('BEGIN IMMEDIATE');
-      for (const { report } of batch) results.push(this.#apply(report));
-      this.#pruneWindows(batch[batch.length - 1]!.report.receivedAt);
-      this.#db.exec('COMMIT');
+      const items: WriterItem[] = batch.map(({ report: r }) => {
+        const { minute, window, retryAfter } = policyKeys(this.#policy, r.receivedAt);
+        return { client: r.clientId, service: r.service, problemType: r.problemType, code: r.code, at: r.receivedAt.getTime(), minute, win: window, retryAfter };
+      });
+      const reply = await this.#ask({ type: 'batch', items, limit: this.#policy.rateLimitPerMinute });
+      if (reply.error !== undefined || !reply.results) {
+        const err = new ReportStoreError('STORE_UNAVAILABLE', `report store commit failed: ${reply.error ?? 'no results'}`);
+        for (const p of batch) p.reject(err);
+        continue;
+      }
       this.commits++;
-    } catch (cause) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      const err = new ReportStoreError('STORE_UNAVAILABLE', `report store commit failed: ${(cause as Error).message}`, { cause });
-      for (const p of batch) p.reject(err);
-      return;
+      batch.forEach((p, i) => p.resolve(reply.results![i]!));
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
-  }
-
-  #apply(report: NewReport): AddResult {
-    const { minute, window, retryAfter } = policyKeys(this.#policy, report.receivedAt);
-    const { n } = this.#rate.get(report.clientId, minute) as { n: number };
-    if (n > this.#policy.rateLimitPerMinute) return { accepted: false, duplicate: false, retryAfter };
-    const fresh = this.#dedup.get(report.clientId, report.service, window);
-    if (!fresh) return { accepted: false, duplicate: true };
-    const row = this.#insert.get(report.service, report.problemType, report.code, report.receivedAt.getTime()) as { id: number };
-    return { accepted: true, duplicate: false, id: String(row.id) };
-  }
-
-  /** Drops rate counters and dedup keys that can no longer matter (inside the open transaction). */
-  #pruneWindows(at: Date): void {
-    const { minute, window } = policyKeys(this.#policy, at);
-    if (minute <= this.#prunedMinute) return;
-    this.#prunedMinute = minute;
-    this.#pruneRate.run(minute - 1);
-    this.#pruneDedup.run(window - 1);
   }
 
   async countsByBucket(service: ServiceId, from: Date, to: Date, bucketMinutes: number): Promise<BucketCounts> {
@@ -226,24 +340,25 @@ export class SqliteReportStore implements ReportStore {
   }
 
   async prune(now: Date, reportsBefore: Date): Promise<number> {
+    if (this.#closed) throw new ReportStoreError('STORE_CLOSED', 'report store is closed');
     const { minute, window } = policyKeys(this.#policy, now);
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      this.#pruneRate.run(minute - 1);
-      this.#pruneDedup.run(window - 1);
-      const { changes } = this.#db.prepare(`DELETE FROM reports WHERE received_at < ?`).run(reportsBefore.getTime());
-      this.#db.exec('COMMIT');
-      return Number(changes);
-    } catch (cause) {
-      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
-      throw new ReportStoreError('STORE_UNAVAILABLE', `report store prune failed: ${(cause as Error).message}`, { cause });
-    }
+    const reply = await this.#ask({ type: 'prune', minute, win: window, before: reportsBefore.getTime() });
+    if (reply.error !== undefined) throw new ReportStoreError('STORE_UNAVAILABLE', `report store prune failed: ${reply.error}`);
+    return reply.removed ?? 0;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#flush();
     this.#closed = true;
+    // Whatever was acknowledged is committed already; commit what is still queued.
+    await this.#flushing;
+    await this.#flush();
+    if (this.#writer) {
+      const writer = this.#writer;
+      await this.#ask({ type: 'close' });
+      this.#writer = null;
+      await writer.terminate();
+    }
     this.#db.close();
   }
 }

@@ -1,10 +1,13 @@
+import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   ClientHasher,
+  deriveSalt,
   normalizeClientAddress,
+  saltPeriod,
   pickClientAddress,
   resolveReportSecret,
   SECRET_FILE_NAME,
@@ -51,6 +54,15 @@ describe('salted client hash', () => {
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(hasher.hash('203.0.113.7', t('2026-11-25T23:59:59Z'))).toBe(a);
     expect(a).not.toContain('203');
+  });
+
+  test('is exactly HMAC-SHA256(salt of the period, normalised address)', () => {
+    const now = t('2026-11-25T08:00:00Z');
+    const salt = deriveSalt(SECRET, saltPeriod(now, 24));
+    expect(salt).toEqual(createHmac('sha256', SECRET).update(`outage-radar/report-salt/v1/${Math.floor(now.getTime() / 86_400_000)}`).digest());
+    for (const [address, client] of [['203.0.113.7', '203.0.113.7'], ['2001:db8:1:2::5', 'v6:2001:db8:1:2']]) {
+      expect(hasher.hash(address!, now)).toBe(createHmac('sha256', salt).update(client!).digest('hex').slice(0, 32));
+    }
   });
 
   test('rotates with the salt period', () => {
