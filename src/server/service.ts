@@ -43,6 +43,8 @@ export interface ServiceOptions {
   port?: number;
   /** Where builds go (default `<project>/builds`). */
   buildsRoot?: string;
+  /** The checkout whose Astro site is built (default: this one). */
+  projectRoot?: string;
   /** The cycle's clock (default: the wall clock; the demo passes a faster virtual one). */
   clock?: () => Date;
   env?: NodeJS.ProcessEnv;
@@ -118,7 +120,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? (() => new Date());
   const wall = () => new Date();
-  const buildsRoot = path.resolve(options.buildsRoot ?? path.join(PROJECT_ROOT, 'builds'));
+  const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+  const buildsRoot = path.resolve(options.buildsRoot ?? path.join(projectRoot, 'builds'));
   const refreshMinutes = options.refreshMinutes ?? config.site.staleAfterMinutes / 3;
   const pretty = options.prettyLog ?? isPrettyLog(env);
   const startedAt = wall();
@@ -158,7 +161,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     return null;
   });
   const shutdown = new AbortController();
-  let fingerprint: string | null = await fingerprintSources(PROJECT_ROOT, config.configFile, env).catch((err: unknown) => {
+  let fingerprint: string | null = await fingerprintSources(projectRoot, config.configFile, env).catch((err: unknown) => {
     log.warn('cannot fingerprint the sources; the on-demand handler is re-imported with every build', { err });
     return null;
   });
@@ -192,8 +195,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const buildAndSwap = async (reason: BuildReason, now: Date): Promise<BuildRecord> => {
     const t0 = wall().getTime();
     try {
-      const fp = await fingerprintSources(PROJECT_ROOT, config.configFile, env).catch(() => null);
-      const result = await withLock(dataPaths(config.dataDirAbs).lock, () => runBuild({ buildsRoot, config, now, wall, env, log, signal: shutdown.signal }));
+      const fp = await fingerprintSources(projectRoot, config.configFile, env).catch(() => null);
+      const result = await withLock(dataPaths(config.dataDirAbs).lock, () => runBuild({ buildsRoot, config, now, wall, env, log, signal: shutdown.signal, projectRoot }));
       fingerprint = fp;
       try {
         await swapIn({ id: result.id, dir: result.dir, builtAt: result.builtAt, dataAsOf: result.dataAsOf, fingerprint: fp });
