@@ -5,17 +5,11 @@
  * which a bucket is not quiet. Outside those stretches no crowd signal can appear: the detector is
  * causal (each bucket is judged on data before it) and a spike needs elevated buckets.
  */
-import type { LoadedConfig } from '../../src/config/load.ts';
 import { SERVICE_IDS, type ServiceId } from '../../src/domain/services.ts';
 import type { TapeReport } from '../../src/tapes/crowd.ts';
 import { detectSpikes, type DetectOptions } from '../crowd/detect.ts';
 
 const MINUTE = 60_000;
-
-/** Detector options from the config's `crowd` section (extra keys such as minRatio pass through). */
-export function detectOptionsFrom(config: Pick<LoadedConfig, 'crowd'>): DetectOptions {
-  return { ...(config.crowd as unknown as DetectOptions) };
-}
 
 export interface CrowdWindow {
   service: ServiceId;

@@ -13,18 +13,20 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoadedConfig } from '../../src/config/load.ts';
-import type { Incident, StatusSnapshot } from '../../src/domain/schemas.ts';
+import type { Incident, SourceHealth, StatusSnapshot } from '../../src/domain/schemas.ts';
 import { silentLogger, type Logger } from '../../src/lib/log.ts';
 import { reportPolicy } from '../../src/reports/open-store.ts';
 import { SqliteReportStore } from '../../src/reports/sqlite-store.ts';
 import type { ReportStore } from '../../src/reports/store.ts';
 import { readIncidents, readSignals, readSourceHealth, writeSourceHealth } from '../../src/store/data-store.ts';
 import { expandTapeReports, type TapeReport } from '../../src/tapes/crowd.ts';
-import type { ExpectEvent, OfficialChannel, Tape } from '../../src/tapes/schema.ts';
+import { OFFICIAL_CHANNELS, type ExpectEvent, type OfficialChannel, type Tape } from '../../src/tapes/schema.ts';
 import { runCycle, type SignalProvider } from '../cycle.ts';
+import { createCrowdProvider } from '../crowd/provider.ts';
 import { createHttpClient } from '../http/client.ts';
 import { startFixtureServer, type FixtureServer } from '../testing/fixture-server.ts';
-import { detectOptionsFrom, findCrowdWindows, inWindows } from './crowd-windows.ts';
+import { findCrowdWindows, inWindows } from './crowd-windows.ts';
+import { detectOptions } from '../crowd/provider.ts';
 import {
   checkExpectation,
   evaluateReplay,
@@ -43,7 +45,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 export class ReplayError extends Error {
-  readonly code: 'REPLAY_NO_CROWD_PROVIDER' | 'REPLAY_SCHEDULE';
+  readonly code: 'REPLAY_SCHEDULE';
   constructor(code: ReplayError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ReplayError';
@@ -65,20 +67,8 @@ export function cycleMinutesFromSchedule(schedule: string): number {
 /** Builds the crowd provider(s) over the replay's report store. */
 export type ProviderFactory = (store: ReportStore, config: LoadedConfig) => Promise<SignalProvider[]>;
 
-/** The project's crowd provider (scrapers/crowd/provider.ts), loaded when the replay needs it. */
-export const defaultProviders: ProviderFactory = async (store, config) => {
-  let mod: Record<string, unknown>;
-  try {
-    // A computed specifier: the module belongs to the crowd work and may be absent from a build.
-    const specifier = '../crowd/provider.ts';
-    mod = (await import(specifier)) as Record<string, unknown>;
-  } catch (cause) {
-    throw new ReplayError('REPLAY_NO_CROWD_PROVIDER', 'scrapers/crowd/provider.ts is not available in this build: crowd reports cannot reach the pipeline', { cause });
-  }
-  const create = mod.createCrowdProvider as ((store: ReportStore, config: LoadedConfig) => SignalProvider) | undefined;
-  if (typeof create !== 'function') throw new ReplayError('REPLAY_NO_CROWD_PROVIDER', 'scrapers/crowd/provider.ts exports no createCrowdProvider(store, config)');
-  return [create(store, config)];
-};
+/** The project's crowd provider over the replay's store. */
+export const defaultProviders: ProviderFactory = async (store) => [createCrowdProvider(store)];
 
 export interface ReplayOptions {
   tape: Tape;
@@ -135,6 +125,8 @@ export interface TapeResult {
 function defaultWorkDir(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 }
+
+const CHANNELS = new Set<string>(OFFICIAL_CHANNELS);
 
 const CHANNEL_OF: Partial<Record<RouteBinding['kind'], OfficialChannel>> = {
   mac: 'status-cloud-microsoft-mac',
@@ -222,9 +214,9 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
     });
 
     // Crowd: every report the tape implies, history bulk-inserted before the first cycle.
-    const historyWeeks = header.crowd.baseline?.historyWeeks ?? config.crowd.baselineWeeks + 1;
+    const historyWeeks = header.crowd.baseline?.historyWeeks ?? config.crowd.baselineWeeks + 2;
     const seriesStart = start - historyWeeks * 7 * DAY;
-    const reports: TapeReport[] = expandTapeReports(tape, config.crowd.baselineWeeks + 1);
+    const reports: TapeReport[] = expandTapeReports(tape, config.crowd.baselineWeeks + 2);
     const firstReport = reports.length ? Math.min(seriesStart, reports[0]!.at) : seriesStart;
     store = SqliteReportStore.open(path.join(dataDir, 'reports.db'), reportPolicy(config), { now: () => new Date(firstReport) });
     const providers = await (options.providers ?? defaultProviders)(store, config);
@@ -239,19 +231,34 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
     };
     await feedReports(start - 1);
 
-    const windows = skip ? findCrowdWindows(reports, seriesStart, end, detectOptionsFrom(config)) : [];
+    const windows = skip ? findCrowdWindows(reports, seriesStart, end, detectOptions(config)) : [];
     const windowCursor = { i: 0 };
     const active = config.sources.filter((s) => s.enabled);
     const maxInterval = Math.max(...active.map((s) => s.intervalMinutes), 0);
     const lag = (maxInterval + 2 * cycleMinutes) * MINUTE;
-    // How long after a change of a feed or channel a cycle may still read it for the first time.
-    const lagFor = new Map<string, number>();
+    // Which sources serve each feed or official channel of the tape.
+    const sourcesFor = new Map<string, string[]>();
     for (const r of plan.routes) {
-      const source = active.find((s) => s.id === r.sourceId);
-      if (!source) continue;
+      if (!active.some((s) => s.id === r.sourceId)) continue;
       const key = CHANNEL_OF[r.binding.kind] ?? (r.binding.kind === 'press' || r.binding.kind === 'community' ? r.binding.feedId : null);
-      if (key) lagFor.set(key, Math.max(lagFor.get(key) ?? 0, (source.intervalMinutes + 2 * cycleMinutes) * MINUTE));
+      if (!key) continue;
+      const list = sourcesFor.get(key) ?? [];
+      if (!list.includes(r.sourceId)) list.push(r.sourceId);
+      sourcesFor.set(key, list);
     }
+    const intervalOf = new Map(active.map((s) => [s.id, s.intervalMinutes * MINUTE]));
+    /** Sources whose content changed and that have not read it yet → the cycle that will. */
+    const pending = new Map<string, number>();
+    let health: ReadonlyMap<string, SourceHealth> = new Map();
+    /** The first read of `sourceId` at or after `at` on its schedule (a full replay's read grid). */
+    const nextRead = (sourceId: string, at: number): number => {
+      const last = health.get(sourceId)?.lastAttemptAt;
+      if (!last) return at;
+      const f = Date.parse(last);
+      const period = Math.ceil(intervalOf.get(sourceId)! / step) * step;
+      return f + Math.max(1, Math.ceil((at - f) / period)) * period;
+    };
+    const vanishGrace = (config.correlation.officialVanishGraceMinutes + 2 * cycleMinutes) * MINUTE;
 
     const expectations = tape.events.filter((e): e is ExpectEvent => e.type === 'expect');
     const outcomes = new Map<ExpectEvent, ExpectationOutcome>(
@@ -275,9 +282,15 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
     for (let t = start; t <= end; t += step) {
       ticks++;
       now = t;
-      for (const key of player.advanceTo(t)) dirtyUntil = Math.max(dirtyUntil, t + (lagFor.get(key) ?? lag));
+      for (const key of player.advanceTo(t)) {
+        for (const id of sourcesFor.get(key) ?? []) if (!pending.has(id)) pending.set(id, nextRead(id, t));
+        // An official incident that drops off its source resolves after a grace period: keep
+        // cycling through it.
+        if (CHANNELS.has(key)) dirtyUntil = Math.max(dirtyUntil, t + (Math.max(...(sourcesFor.get(key) ?? []).map((id) => intervalOf.get(id)!), 0) + vanishGrace));
+      }
       await feedReports(t);
-      const run = !skip || runs === 0 || t <= dirtyUntil || player.hasOverrides() || openState || inWindows(windows, t, windowCursor) || t - lastRun >= heartbeat;
+      const due = [...pending.values()].some((at) => at <= t);
+      const run = !skip || runs === 0 || due || t <= dirtyUntil || player.hasOverrides() || openState || inWindows(windows, t, windowCursor) || t - lastRun >= heartbeat;
       if (!run) skippedSinceRun = true;
       if (run) {
         if (skippedSinceRun) await restoreReadSchedule(dataDir, config.sources, t, step);
@@ -296,6 +309,8 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
         lastRun = t;
         incidents = await readIncidents(dataDir);
         status = report.status;
+        health = await readSourceHealth(dataDir);
+        for (const [id, at] of pending) if (at <= t) pending.delete(id);
         recordSightings(sightings, incidents, t);
         const open = incidents.filter((i) => i.status !== 'resolved');
         const failing = report.sources.some((s) => s.outcome === 'failed' || s.outcome === 'skipped');
@@ -305,7 +320,6 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
           if (!transient.has(key)) transient.set(key, { ...d, seenAt: t });
         }
         if (failing) {
-          const health = await readSourceHealth(dataDir);
           for (const v of findGreenWhileBlind(report.status, health, t, config.site.blindAfterMinutes + cycleMinutes)) {
             greenWhileBlind.push({ at: new Date(t).toISOString(), service: v.service, sources: v.sources });
           }

@@ -165,6 +165,7 @@ export interface IncidentReport {
   services: ServiceId[];
   classification: Incident['classification'];
   finalStatus: Incident['status'];
+  resolvedAt: string | null;
   confidence: Incident['confidence'];
   officialRefs: string[];
   mergedIds: string[];
@@ -271,6 +272,7 @@ export function evaluateReplay(input: EvaluateInput): Evaluation {
       services: i.services,
       classification: i.classification,
       finalStatus: i.status,
+      resolvedAt: i.resolvedAt,
       confidence: i.confidence,
       officialRefs: i.officialRefs,
       mergedIds: i.mergedIds,
@@ -294,14 +296,16 @@ export function evaluateReplay(input: EvaluateInput): Evaluation {
   });
 
   const duplicates = findDuplicatePairs(incidents, sightings, end);
-  // Two records carrying evidence of one official incident are one incident shown twice.
-  for (const c of clusters) {
-    const owners = [...new Set(c.flatMap((o) => [...shownBy.get(o)!]))].filter((id) => incidents.find((i) => i.id === id)?.classification !== 'advisory');
+  // Two records carrying evidence of one official incident (one channel, one key) are one
+  // incident shown twice.
+  for (const o of officials) {
+    if (o.classification !== 'incident') continue;
+    const owners = [...shownBy.get(o)!].filter((id) => incidents.find((i) => i.id === id)?.classification !== 'advisory');
     for (let x = 0; x < owners.length; x++) {
       for (let y = x + 1; y < owners.length; y++) {
         const [a, b] = [owners[x]!, owners[y]!];
         if (!duplicates.some((d) => (d.a === a && d.b === b) || (d.a === b && d.b === a))) {
-          duplicates.push({ a, b, reason: `both carry evidence of the official incident "${c[0]!.title}"`, seenAt: null });
+          duplicates.push({ a, b, reason: `both carry evidence of Microsoft's "${o.title}" (${o.channel})`, seenAt: null });
         }
       }
     }

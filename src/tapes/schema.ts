@@ -360,7 +360,7 @@ export const BaselineGeneratorSchema = z
       .refine((b) => b.maxSize >= b.minSize, { message: 'maxSize must be ≥ minSize', path: ['maxSize'] })
       .optional(),
     problemTypes: SharesSchema(z.enum(PROBLEM_TYPES)).optional(),
-    /** Weeks of history before `start` (default: the config's crowd.baselineWeeks + 1). */
+    /** Weeks of history before `start` (default: the config's crowd.baselineWeeks + 2, what the crowd provider looks back). */
     historyWeeks: z.number().int().positive().max(60).optional(),
   })
   .meta({ description: 'Background crowd traffic, generated from `start - historyWeeks` to `end`' });
