@@ -99,7 +99,7 @@ async function loadEverything(dataDir: string): Promise<Snapshot> {
 function runCli(lane: Lane, at: Date, delayMs: number | null): Promise<{ killed: boolean; code: number | null; writeStartMs: number | null; statusMs: number | null; exitMs: number; stderr: string }> {
   const started = performance.now();
   // Node's compile cache: the children start twice as fast, so the time goes into cycles, not parsing.
-  const env = { ...process.env, OUTAGE_RADAR_LOG_LEVEL: 'warn', NODE_COMPILE_CACHE: path.join(tmpdir(), 'outage-radar-node-cache') };
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTAGE_RADAR_LOG_LEVEL: 'warn', NODE_COMPILE_CACHE: path.join(tmpdir(), 'outage-radar-node-cache') };
   delete env.OUTAGE_RADAR_DATA_DIR;
   let writeStartMs: number | null = null;
   let statusMs: number | null = null;

@@ -41,7 +41,7 @@ function reportBody(n: number): { body: string; code: string } {
 }
 
 async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const env = { ...process.env, OUTAGE_RADAR_TRUST_PROXY: '1', OUTAGE_RADAR_REPORT_SECRET: 'crash-suite-secret-0123456789', OUTAGE_RADAR_LOG_LEVEL: 'error', NODE_COMPILE_CACHE: path.join(tmpdir(), 'outage-radar-node-cache') };
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTAGE_RADAR_TRUST_PROXY: '1', OUTAGE_RADAR_REPORT_SECRET: 'crash-suite-secret-0123456789', OUTAGE_RADAR_LOG_LEVEL: 'error', NODE_COMPILE_CACHE: path.join(tmpdir(), 'outage-radar-node-cache') };
   delete env.OUTAGE_RADAR_REPORTS_DATABASE_URL;
   delete env.OUTAGE_RADAR_DATA_DIR;
   const child = spawn(process.execPath, [CHILD, configFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
