@@ -59,7 +59,7 @@ describe('checkExpectation', () => {
     [{ noOutage: { services: ['teams'] } }, false],
     [{ noOutage: { services: [] } }, false],
   ] as const)('%j → %s', (part, ok) => {
-    const r = checkExpectation(expectEvent(part as Partial<ExpectEvent>), list, null);
+    const r = checkExpectation(expectEvent(part as unknown as Partial<ExpectEvent>), list, null);
     expect(r.ok).toBe(ok);
     if (!ok) expect(r.reason).toBeTruthy();
   });
