@@ -60,8 +60,25 @@ export interface FeedOptions {
   fallbackUpdated: string;
 }
 
-/** The entry body: facts, lead time and the timeline, newest first. */
+// An incident appears in the site feed and in each of its services' feeds: render its body once.
+const BODY_CACHE = new WeakMap<Incident, Map<string, string>>();
+
+/** The entry body (memoized per incident and language): facts, lead time, timeline newest first. */
 export function incidentFeedHtml(incident: Incident, lang: Lang, labelSource: SourceLabeler): string {
+  let byLang = BODY_CACHE.get(incident);
+  if (!byLang) {
+    byLang = new Map();
+    BODY_CACHE.set(incident, byLang);
+  }
+  let html = byLang.get(lang);
+  if (html === undefined) {
+    html = renderIncidentFeedHtml(incident, lang, labelSource);
+    byLang.set(lang, html);
+  }
+  return html;
+}
+
+function renderIncidentFeedHtml(incident: Incident, lang: Lang, labelSource: SourceLabeler): string {
   const t = useMessages(lang);
   const services = incident.services.map((id) => getService(id).name[lang]).join(', ');
   const kinds = evidenceKinds(incident)

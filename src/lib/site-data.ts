@@ -99,6 +99,8 @@ export function getSiteData(): Promise<SiteData> {
   const key = [process.env.OUTAGE_RADAR_CONFIG, process.env.OUTAGE_RADAR_DATA_DIR, process.env.OUTAGE_RADAR_SITE_URL, process.env.OUTAGE_RADAR_NOW].join('\u0000');
   let promise = cache.get(key);
   if (!promise) {
+    // Only the current inputs are kept: a long-lived process must not pile up old loads.
+    cache.clear();
     promise = loadSiteData();
     cache.set(key, promise);
   }

@@ -31,3 +31,20 @@ export function textToHtml(text: string): string {
     .map((p) => `<p>${p.split('\n').map(escapeHtml).join('<br>')}</p>`)
     .join('');
 }
+
+export interface FeedLink {
+  title: string;
+  rss: string;
+  atom: string;
+}
+
+/** `<link rel="alternate">` autodiscovery tags for RSS and Atom feeds. */
+export function feedLinksHtml(feeds: readonly FeedLink[]): string {
+  return feeds
+    .map(
+      (f) =>
+        `<link rel="alternate" type="application/rss+xml" title="${escapeHtml(`${f.title} (RSS)`)}" href="${escapeHtml(f.rss)}">` +
+        `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${f.title} (Atom)`)}" href="${escapeHtml(f.atom)}">`,
+    )
+    .join('');
+}

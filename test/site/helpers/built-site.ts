@@ -66,7 +66,9 @@ async function build(variant: SiteVariant, root: string): Promise<void> {
   await fs.rm(root, { recursive: true, force: true });
   const dataDir = path.join(root, 'data');
   const data = await generateData({ dir: dataDir, incidents: variant.incidents, seed: variant.seed, now: NOW, hostile: variant.hostile, stale: variant.stale, noCycle: variant.noCycle });
-  await buildSite({ dataDir, outDir: path.join(root, 'dist'), now: NOW });
+  // The tests serve the build with a plain static server, so build it as for static hosting:
+  // no on-demand routes (report intake, self-check) are linked or called.
+  await buildSite({ dataDir, outDir: path.join(root, 'dist'), now: NOW, env: { OUTAGE_RADAR_STATIC: '1' } });
   await fs.writeFile(path.join(root, 'generated.json'), JSON.stringify(data));
   await fs.writeFile(path.join(root, '.complete'), new Date().toISOString());
 }
