@@ -5,12 +5,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createCrowdProvider, runCrowdDetection } from '../../scrapers/crowd/provider.ts';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.ts';
 import { SignalSchema } from '../../src/domain/schemas.ts';
-import type { ServiceId } from '../../src/domain/services.ts';
-import type { ProblemType } from '../../src/domain/vocabulary.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { readCrowdData } from '../../src/reports/crowd-data.ts';
 import { SqliteReportStore } from '../../src/reports/sqlite-store.ts';
-import { generateTraffic } from './synthetic.ts';
+import { seedHistory, seedSpike } from './seed.ts';
 
 const NOW = new Date('2026-11-25T08:52:30Z'); // a Wednesday
 const DAY = 86_400_000;
@@ -20,35 +18,6 @@ async function setup(over: Record<string, unknown> = {}) {
   const config: LoadedConfig = parseConfig({ sources: [], ...over }, path.join(dir, 'outage-radar.config.ts'), {});
   const store = SqliteReportStore.open(path.join(dir, 'reports.db'), { dedupWindowMinutes: 60, rateLimitPerMinute: 10 }, { now: () => new Date(NOW.getTime() - 21 * DAY) });
   return { dir, config, store };
-}
-
-/** Three weeks of rhythmic traffic for one service before NOW, as individual reports. */
-async function seedHistory(store: SqliteReportStore, service: ServiceId, peakPerHour: number): Promise<void> {
-  // The generator starts on a Monday 00:00 UTC; 2026-11-02 is one, 23 days before NOW.
-  const start = Date.parse('2026-11-02T00:00:00Z');
-  const counts = generateTraffic({ seed: 5, days: 24, peakPerHour, dispersion: 0.1 });
-  const adds: Promise<unknown>[] = [];
-  counts.forEach((n, i) => {
-    const at = start + i * 300_000;
-    if (at >= NOW.getTime() - 3_600_000 || at < NOW.getTime() - 21 * DAY) return;
-    for (let k = 0; k < n; k++) {
-      adds.push(store.add({ service, problemType: 'other', code: null, clientId: `h-${i}-${k}`, receivedAt: new Date(at + ((k * 7919) % 300_000)) }));
-    }
-  });
-  await Promise.all(adds);
-}
-
-/** `perBucket` reports per 5 minutes for `service` from `from` until NOW. */
-async function seedSpike(store: SqliteReportStore, service: ServiceId, from: Date, perBucket: number, problemType: ProblemType, code: string | null) {
-  const adds: Promise<unknown>[] = [];
-  for (let t = from.getTime(), b = 0; t < NOW.getTime(); t += 300_000, b++) {
-    for (let k = 0; k < perBucket; k++) {
-      const at = t + ((k * 4099) % 300_000);
-      if (at >= NOW.getTime()) continue;
-      adds.push(store.add({ service, problemType: k % 4 === 0 ? 'other' : problemType, code, clientId: `s-${b}-${k}`, receivedAt: new Date(at) }));
-    }
-  }
-  await Promise.all(adds);
 }
 
 const ctxFor = (config: LoadedConfig, dir: string, now = NOW) => ({ config, now, dataDir: dir, incidents: [], signal: new AbortController().signal, log: silentLogger });
@@ -62,9 +31,9 @@ describe('crowd provider', () => {
   test('a spike over three weeks of history becomes crowd signals and an elevated entry in crowd.json', async () => {
     const { dir, config, store } = await setup();
     stores.push(store);
-    await seedHistory(store, 'exchange-online', 120);
-    await seedHistory(store, 'teams', 60);
-    await seedSpike(store, 'exchange-online', new Date('2026-11-25T08:10:00Z'), 60, 'sending-mail', '550 5.7.1');
+    await seedHistory(store, 'exchange-online', 120, NOW);
+    await seedHistory(store, 'teams', 60, NOW);
+    await seedSpike(store, 'exchange-online', new Date('2026-11-25T08:10:00Z'), NOW, 60, 'sending-mail', '550 5.7.1');
 
     const signals = await createCrowdProvider(store)(ctxFor(config, dir));
     expect(signals.length).toBeGreaterThanOrEqual(6);
@@ -106,7 +75,7 @@ describe('crowd provider', () => {
     // A store created 2 hours ago with normal daytime traffic: no history, so no spike.
     const young = SqliteReportStore.open(path.join(dir, 'young.db'), { dedupWindowMinutes: 60, rateLimitPerMinute: 10 }, { now: () => new Date(NOW.getTime() - 2 * 3_600_000) });
     stores.push(young);
-    await seedSpike(young, 'teams', new Date(NOW.getTime() - 2 * 3_600_000), 6, 'teams-calls-chat', null);
+    await seedSpike(young, 'teams', new Date(NOW.getTime() - 2 * 3_600_000), NOW, 6, 'teams-calls-chat', null);
     const run = await runCrowdDetection(young, config, NOW);
     expect(run.signals).toEqual([]);
     const teams = run.data.services.find((s) => s.id === 'teams')!;

@@ -1,7 +1,7 @@
 /**
  * The report form's island: submits without a reload (JSON to /api/reports), says what happened,
  * and shows how many people reported the service in the last hour (from
- * /api/reports/summary.json). Without JavaScript the form posts itself and the server answers
+ * /api/reports/summary.json, asked once the visitor turns to the form). Without JavaScript the form posts itself and the server answers
  * with a confirmation page; this script only enhances. Browser code: no Node imports.
  */
 import { map, type MapStore } from 'nanostores';
@@ -85,7 +85,18 @@ export function enhanceReportForm(form: HTMLFormElement): MapStore<FormState> {
     }
   };
 
+  // The count is fetched once the visitor turns to the form, not on every page view: during a big
+  // outage the static pages are read by many more people than report, and they stay static.
+  let engaged = false;
+  const engage = () => {
+    if (engaged) return;
+    engaged = true;
+    void refresh();
+  };
+  form.addEventListener('focusin', engage);
+  form.addEventListener('pointerenter', engage);
   form.addEventListener('change', (e) => {
+    if (!engaged) return engage();
     if ((e.target as HTMLElement | null)?.getAttribute('name') === 'service') {
       $state.setKey('lastHour', null);
       void refresh();
@@ -123,7 +134,6 @@ export function enhanceReportForm(form: HTMLFormElement): MapStore<FormState> {
     })();
   });
 
-  void refresh();
   return $state;
 }
 
