@@ -9,7 +9,17 @@ import { IncidentSchema, type Incident, type Signal } from '../../src/domain/sch
 import { findOfficialRefs, type ServiceId } from '../../src/domain/services.ts';
 import { deriveIncident, evidenceStart, isFullyLoaded, outletKey, sortServices, type IncidentDraft } from './derive.ts';
 import { makeIncidentId } from './ids.ts';
-import { canAttach, canConfirm, canOpenFromPress, compareCandidates, shouldMerge, type CorrelationSettings } from './rules.ts';
+import {
+  areOfficialTwins,
+  canAttach,
+  canConfirm,
+  canOpenFromPress,
+  compareCandidates,
+  isOfficialTwin,
+  lastEvidenceAt,
+  shouldMerge,
+  type CorrelationSettings,
+} from './rules.ts';
 
 export interface CorrelateInput {
   /** Every stored incident (none is ever dropped). */
@@ -151,11 +161,14 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     const taken = new Set([...drafts.keys(), ...storedIds]);
     const id = makeIncidentId(startedAt, sortServices(services)[0]!, seed, taken);
     drafts.set(id, { id, base: null, signals: new Map(), mergedIds: new Set(), createdAt: nowIso });
+    liveIds = null;
     opened.push(id);
     for (const s of group) attach(s, id);
   };
 
-  const openDraftIds = () => [...drafts.keys()];
+  // Dormant records (resolved, older than the horizon) take new signals only by id, never by time.
+  let liveIds: string[] | null = null;
+  const openDraftIds = () => (liveIds ??= [...drafts.keys()].filter((id) => !isDormant(drafts.get(id)!)));
 
   const routeOfficial = (s: Signal): boolean => {
     const o = s.official!;
@@ -167,6 +180,14 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
       return true;
     }
     if (s.services.length === 0) return false;
+    const twin = openDraftIds()
+      .map(view)
+      .filter((inc) => isOfficialTwin(s, inc, settings))
+      .sort((a, b) => Math.abs(Date.parse(a.acknowledgedAt!) - Date.parse(s.observedAt)) - Math.abs(Date.parse(b.acknowledgedAt!) - Date.parse(s.observedAt)) || a.id.localeCompare(b.id));
+    if (twin[0]) {
+      attach(s, twin[0].id);
+      return true;
+    }
     const suspected = openDraftIds()
       .map(view)
       .filter((inc) => canConfirm(s, inc, settings))
@@ -248,35 +269,61 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
   };
 
   const merged: MergeRecord[] = [];
+  // Pairs worth a look: sharing a service, with lives (stretched by the widest window) that overlap.
+  const mergeCandidates = (): [string, string][] => {
+    const widest = Math.max(settings.attachWindowMinutes, settings.officialTwinWindowMinutes, settings.suspectedExpiryMinutes) * 60_000;
+    const spans = openDraftIds().map((id) => {
+      const v = view(id);
+      const end = v.resolvedAt !== null ? Date.parse(v.resolvedAt) : v.acknowledgedAt !== null ? Number.POSITIVE_INFINITY : Date.parse(lastEvidenceAt(v));
+      return { id, services: v.services, lo: Date.parse(v.startedAt) - widest, hi: end + widest };
+    });
+    const pairs = new Set<string>();
+    const out: [string, string][] = [];
+    for (const service of new Set(spans.flatMap((x) => x.services))) {
+      const list = spans.filter((x) => x.services.includes(service)).sort((a, b) => a.lo - b.lo);
+      for (let i = 0; i < list.length; i++) {
+        for (let j = i + 1; j < list.length && list[j]!.lo <= list[i]!.hi; j++) {
+          for (const [x, y] of [[list[i]!.id, list[j]!.id], [list[j]!.id, list[i]!.id]] as const) {
+            const key = `${x}\u0000${y}`;
+            if (pairs.has(key)) continue;
+            pairs.add(key);
+            out.push([x, y]);
+          }
+        }
+      }
+    }
+    // The same order as a walk over every (a, b) pair of sorted ids.
+    return out.sort(([a1, b1], [a2, b2]) => a1.localeCompare(a2) || b1.localeCompare(b2));
+  };
+
   const mergePass = (): boolean => {
     let any = false;
-    const ids = [...drafts.keys()].sort();
-    for (const officialId of ids) {
-      if (!drafts.has(officialId)) continue;
-      for (const suspectedId of ids) {
-        if (suspectedId === officialId || !drafts.has(suspectedId) || !drafts.has(officialId)) continue;
-        const a = view(officialId);
-        const b = view(suspectedId);
-        if (!shouldMerge(a, b, settings)) continue;
-        // The record that existed first survives; the other's id stays resolvable through mergedIds.
-        const [survivor, absorbed] =
-          a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? [officialId, suspectedId] : [suspectedId, officialId];
-        const from = drafts.get(absorbed)!;
-        const into = drafts.get(survivor)!;
-        if (!isFullyLoaded(from)) continue;
-        for (const s of from.signals.values()) attach(s, survivor);
-        into.mergedIds.add(absorbed);
-        for (const m of from.mergedIds) into.mergedIds.add(m);
-        if (from.createdAt < into.createdAt) into.createdAt = from.createdAt;
-        drafts.delete(absorbed);
-        views.delete(absorbed);
-        views.delete(survivor);
-        for (const [k, v] of refIndex) if (v === absorbed) refIndex.set(k, survivor);
-        for (const [k, v] of keyIndex) if (v === absorbed) keyIndex.set(k, survivor);
-        for (const [k, v] of citedIndex) if (v === absorbed) citedIndex.set(k, survivor);
-        merged.push({ into: survivor, from: absorbed });
-        any = true;
-      }
+    for (const [officialId, suspectedId] of mergeCandidates()) {
+      if (!drafts.has(suspectedId) || !drafts.has(officialId)) continue;
+      const a = view(officialId);
+      const b = view(suspectedId);
+      // Twins are symmetric: consider each pair once.
+      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings);
+      if (!twin && !shouldMerge(a, b, settings)) continue;
+      // The record that existed first survives; the other's id stays resolvable through mergedIds.
+      const [survivor, absorbed] =
+        a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? [officialId, suspectedId] : [suspectedId, officialId];
+      const from = drafts.get(absorbed)!;
+      const into = drafts.get(survivor)!;
+      if (!isFullyLoaded(from)) continue;
+      for (const s of from.signals.values()) attach(s, survivor);
+      into.mergedIds.add(absorbed);
+      for (const m of from.mergedIds) into.mergedIds.add(m);
+      if (from.createdAt < into.createdAt) into.createdAt = from.createdAt;
+      drafts.delete(absorbed);
+      liveIds = null;
+      views.delete(absorbed);
+      views.delete(survivor);
+      for (const [k, v] of refIndex) if (v === absorbed) refIndex.set(k, survivor);
+      for (const [k, v] of keyIndex) if (v === absorbed) keyIndex.set(k, survivor);
+      for (const [k, v] of citedIndex) if (v === absorbed) citedIndex.set(k, survivor);
+      merged.push({ into: survivor, from: absorbed });
+      any = true;
     }
     return any;
   };

@@ -12,6 +12,7 @@ export interface CorrelationSettings {
   pressWindowMinutes: number;
   suspectedExpiryMinutes: number;
   officialVanishGraceMinutes: number;
+  officialTwinWindowMinutes: number;
   /** Sources that are community feeds (Mastodon, Reddit): together they count as one outlet. */
   communitySourceIds: ReadonlySet<string>;
 }
@@ -22,12 +23,23 @@ export const COMMUNITY_ADAPTERS: ReadonlySet<string> = new Set(['mastodon-tag', 
 export function settingsFromConfig(config: Pick<Config, 'correlation' | 'sources'>): CorrelationSettings {
   return {
     ...config.correlation,
+    officialTwinWindowMinutes: config.correlation.officialTwinWindowMinutes ?? 120,
     communitySourceIds: new Set(config.sources.filter((s) => COMMUNITY_ADAPTERS.has(s.adapter)).map((s) => s.id)),
   };
 }
 
 const MINUTE = 60_000;
-const ms = (iso: string) => Date.parse(iso);
+// Correlation compares the same few thousand timestamps millions of times: parse each once.
+const parsed = new Map<string, number>();
+function ms(iso: string): number {
+  let t = parsed.get(iso);
+  if (t === undefined) {
+    if (parsed.size > 100_000) parsed.clear();
+    t = Date.parse(iso);
+    parsed.set(iso, t);
+  }
+  return t;
+}
 
 export function sharesService(a: readonly ServiceId[], b: readonly ServiceId[]): boolean {
   return a.some((s) => b.includes(s));
@@ -103,4 +115,106 @@ export function compareCandidates(signal: Signal, a: Incident, b: Incident): num
   const t = ms(signal.observedAt);
   const distance = Math.abs(ms(a.startedAt) - t) - Math.abs(ms(b.startedAt) - t);
   return distance || a.id.localeCompare(b.id);
+}
+
+// Words that say nothing about which problem a title describes.
+const TITLE_STOPWORDS = new Set(
+  'a an and are be can cannot can\'t could for from has have in is it may might not of on or some the their them this to unable users user using via when while who will with microsoft 365 office service services issue issues problem problems'.split(' '),
+);
+
+function titleTokens(title: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of title.toLowerCase().split(/[^\p{L}\p{N}']+/u)) {
+    const word = raw.replace(/'s$/, '').replace(/^'+|'+$/g, '');
+    if (word.length < 2 || TITLE_STOPWORDS.has(word)) continue;
+    out.add(word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word);
+  }
+  return out;
+}
+
+/** Share of the shorter title's significant words found in the other (0…1). */
+export function titleSimilarity(a: string, b: string): number {
+  const ta = titleTokens(a);
+  const tb = titleTokens(b);
+  const smaller = Math.min(ta.size, tb.size);
+  if (smaller === 0) return 0;
+  let shared = 0;
+  for (const w of ta) if (tb.has(w)) shared++;
+  return shared / smaller;
+}
+
+/** Titles this similar describe the same problem. */
+export const TWIN_TITLE_SIMILARITY = 0.5;
+
+function officialSources(incident: Incident): Set<string> {
+  return new Set(incident.evidence.filter((e) => e.source.kind === 'official').map((e) => e.source.id));
+}
+
+interface OfficialSide {
+  sources: ReadonlySet<string>;
+  refs: readonly string[];
+  classification: Incident['classification'];
+  services: readonly ServiceId[];
+  firstWord: number;
+  /** When Microsoft's word for it began; null when it never ended. */
+  end: number | null;
+  titles: readonly string[];
+}
+
+function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings): boolean {
+  // Different Microsoft ids are different incidents; the same source keys its own incidents.
+  if (a.refs.length > 0 && b.refs.length > 0) return false;
+  for (const s of a.sources) if (b.sources.has(s)) return false;
+  if (a.classification !== b.classification) return false;
+  if (!sharesService(a.services, b.services)) return false;
+  if (Math.abs(a.firstWord - b.firstWord) > settings.officialTwinWindowMinutes * MINUTE) return false;
+  // One resolved before the other began: two events.
+  if ((a.end !== null && a.end < b.firstWord) || (b.end !== null && b.end < a.firstWord)) return false;
+  return a.titles.some((x) => b.titles.some((y) => titleSimilarity(x, y) >= TWIN_TITLE_SIMILARITY));
+}
+
+function sideOf(incident: Incident): OfficialSide {
+  const official = incident.evidence.filter((e) => e.source.kind === 'official');
+  return {
+    sources: officialSources(incident),
+    refs: incident.officialRefs,
+    classification: incident.classification,
+    services: incident.services,
+    firstWord: ms(incident.acknowledgedAt!),
+    end: incident.resolvedAt === null ? null : ms(incident.resolvedAt),
+    titles: [...new Set([incident.title, ...official.map((e) => e.title)])],
+  };
+}
+
+/**
+ * Is this official signal, from a source that has not reported the incident yet, the same event
+ * as an official incident? Microsoft reports one outage on the status site (no id) and in Graph
+ * (with an id): the same service, first words within `officialTwinWindowMinutes`, and titles
+ * that agree. Two different Microsoft ids never join.
+ */
+export function isOfficialTwin(signal: Signal, incident: Incident, settings: CorrelationSettings): boolean {
+  if (!signal.official || !hasOfficialWord(incident)) return false;
+  const t = ms(signal.observedAt);
+  // Cheap rejections first: this runs against every open incident for every new official signal.
+  if (Math.abs(t - ms(incident.acknowledgedAt!)) > settings.officialTwinWindowMinutes * MINUTE) return false;
+  if (!sharesService(signal.services, incident.services)) return false;
+  return twins(
+    {
+      sources: new Set([signal.source.id]),
+      refs: signal.official.ref ? [signal.official.ref] : [],
+      classification: signal.official.classification,
+      services: signal.services,
+      firstWord: t,
+      end: null,
+      titles: [signal.title],
+    },
+    sideOf(incident),
+    settings,
+  );
+}
+
+/** Are two official incidents (each from other sources) reports of one event? */
+export function areOfficialTwins(a: Incident, b: Incident, settings: CorrelationSettings): boolean {
+  if (!hasOfficialWord(a) || !hasOfficialWord(b)) return false;
+  return twins(sideOf(a), sideOf(b), settings);
 }

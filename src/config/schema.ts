@@ -70,6 +70,11 @@ export const CorrelationConfigSchema = z.object({
   suspectedExpiryMinutes: z.number().positive().default(6 * 60),
   /** An official incident that disappears from a source that lists only active ones resolves after this. */
   officialVanishGraceMinutes: z.number().nonnegative().default(30),
+  /**
+   * Two official sources describing one event without a shared id (the status site's post and
+   * Graph's issue) join when their first words are this close, services overlap and titles agree.
+   */
+  officialTwinWindowMinutes: z.number().nonnegative().default(120),
 });
 
 export const CrowdConfigSchema = z.object({

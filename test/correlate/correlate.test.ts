@@ -89,6 +89,48 @@ describe('official ids join first', () => {
   });
 });
 
+describe('one event reported by two official sources without a shared id', () => {
+  const graph = (at: string, over: Partial<Parameters<typeof official>[0]> = {}) =>
+    official({ at, ref: 'MO941162', services: ['exchange-online', 'teams'], title: 'Users may be unable to access Outlook or Teams calendars', ...over });
+  const post = (at: string, over: Partial<Parameters<typeof official>[0]> = {}) =>
+    official({ at, ref: null, key: 'scm-3339', source: 'status-cloud-microsoft-mac', services: ['exchange-online', 'teams', 'm365-admin'], title: 'Outlook and Teams calendar access', ...over });
+
+  test.each([
+    ['Graph first, the status site 15 minutes later', [graph(t('09:05')), post(t('09:20'))], 1],
+    ['the status site first, Graph 40 minutes later', [post(t('09:05')), graph(t('09:45'))], 1],
+    ['first words more than two hours apart', [graph(t('09:05')), post(t('11:30'))], 2],
+    ['titles about different problems', [graph(t('09:05')), post(t('09:20'), { title: 'Delays sending mail to external recipients' })], 2],
+    ['an advisory and an incident', [graph(t('09:05'), { classification: 'advisory' }), post(t('09:20'))], 2],
+    ['the same source with another key', [post(t('09:05')), post(t('09:20'), { key: 'scm-other' })], 2],
+    ['two different Microsoft ids', [graph(t('09:05')), graph(t('09:20'), { ref: 'MO941163' })], 2],
+    ['Microsoft resolved the first before the second began', [graph(t('06:00')), graph(t('07:00'), { status: 'resolved', endedAt: t('07:00') }), post(t('08:00'))], 2],
+  ])('%s → %s incident(s)', (_name, signals, count) => {
+    expect(run(signals).incidents).toHaveLength(count);
+  });
+
+  test('the joined record carries the id, both sources, and follows the newest official word', () => {
+    const incident = only(run([graph(t('09:05')), post(t('09:20')), graph(t('13:00'), { status: 'identified' }), post(t('18:12'), { status: 'resolved', endedAt: t('18:00') })]));
+    expect(incident).toMatchObject({ officialRefs: ['MO941162'], acknowledgedAt: t('09:05'), status: 'resolved', resolvedAt: t('18:00') });
+    expect(new Set(incident.evidence.map((e) => e.source.id))).toEqual(new Set(['graph-service-health', 'status-cloud-microsoft-mac']));
+  });
+
+  test('records that become twins later (a clearer title in an update) are merged; the older survives', () => {
+    const vague = post(t('09:20'), { title: 'Service degradation', id: 'post-1' });
+    const step1 = run([graph(t('09:05')), vague], [], new Date(t('09:30')));
+    expect(step1.incidents).toHaveLength(2);
+    const graphId = step1.incidents.find((i) => i.officialRefs.length > 0)!.id;
+    const postId = step1.incidents.find((i) => i.officialRefs.length === 0)!.id;
+    const clearer = post(t('10:35'), { id: 'post-2' });
+    const step2 = run([graph(t('09:05')), vague, clearer], step1.incidents, new Date(t('10:40')));
+    const merged = only(step2);
+    // Both were created in the same run: the tie goes to the smaller id.
+    const [older, younger] = [graphId, postId].sort();
+    expect(merged.id).toBe(older);
+    expect(merged.mergedIds).toEqual([younger]);
+    expect(merged.evidence).toHaveLength(3);
+  });
+});
+
 describe('press attaches to an open incident of the same service within the window', () => {
   const base = [official({ at: t('08:00'), ref: 'EX3000001', services: ['exchange-online'] })];
   test.each<[string, boolean, { at: string; services?: ServiceId[] }]>([

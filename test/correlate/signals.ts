@@ -21,6 +21,7 @@ export const settings = (over: Partial<CorrelationSettings> = {}): CorrelationSe
   pressWindowMinutes: 180,
   suspectedExpiryMinutes: 360,
   officialVanishGraceMinutes: 30,
+  officialTwinWindowMinutes: 120,
   communitySourceIds: new Set(['mastodon-social-outlookdown', 'chaos-social-outlookdown']),
   ...over,
 });
