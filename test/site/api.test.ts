@@ -19,7 +19,7 @@ const fixture = async (name: string) => JSON.parse(await fs.readFile(path.resolv
 
 // Statuspage's enums, as its own clients and docs state them.
 const Iso = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-const Page = z.strictObject({ id: z.string(), name: z.string(), url: z.string().url(), time_zone: z.string(), updated_at: Iso });
+const Page = z.strictObject({ id: z.string(), name: z.string(), url: z.url(), time_zone: z.string(), updated_at: Iso });
 const Component = z.strictObject({
   id: z.string(),
   name: z.string(),
@@ -58,7 +58,7 @@ const Incident = z.strictObject({
   monitoring_at: Iso.nullable(),
   resolved_at: Iso.nullable(),
   impact: z.enum(['none', 'minor', 'major', 'critical']),
-  shortlink: z.string().url(),
+  shortlink: z.url(),
   started_at: Iso,
   page_id: z.string(),
   incident_updates: z.array(Update),
