@@ -9,17 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Lang } from '../domain/vocabulary.ts';
 import { createLogger } from '../lib/log.ts';
-import {
-  confirmationPath,
-  jsonResponseFor,
-  pageLangFor,
-  receiveReport,
-  wantsPage,
-  type PlainResponse,
-  type ReceiveContext,
-  type ReceiveOutcome,
-  type ReceiveRequest,
-} from './receive.ts';
+import { jsonResponseFor, receiveReport, wantsPage, type PlainResponse, type ReceiveContext, type ReceiveRequest } from './receive.ts';
 
 export const REPORT_API_PATH = '/api/reports';
 
@@ -35,15 +25,11 @@ export function effectiveUrl(url: URL, forwardedProto: string | null, trustProxy
   return out;
 }
 
-/** 303 to the confirmation page for browser form posts, JSON otherwise. */
-export function respondToOutcome(outcome: ReceiveOutcome, input: { accept: string | null; referer: string | null; defaultLang: Lang }): PlainResponse {
-  if (!wantsPage(outcome, input.accept)) return jsonResponseFor(outcome);
-  const lang = pageLangFor(outcome, input.referer, input.defaultLang);
-  return { status: 303, headers: { location: confirmationPath(outcome, lang), 'cache-control': 'no-store' }, body: '' };
-}
-
-/** The Astro route's handler. `clientAddress` is the socket peer Astro reports. */
-export async function handleReportApi(request: Request, clientAddress: string | null, ctx: ReceiveContext, defaultLang: Lang): Promise<Response> {
+/**
+ * The Astro route's handler for JSON (and for form posts from scripts). Browser form posts go to
+ * the form page instead (see src/pages/api/reports.ts). `clientAddress`: the socket peer.
+ */
+export async function handleReportApi(request: Request, clientAddress: string | null, ctx: ReceiveContext): Promise<Response> {
   const headers = request.headers;
   const req: ReceiveRequest = {
     method: request.method,
@@ -52,8 +38,7 @@ export async function handleReportApi(request: Request, clientAddress: string | 
     body: request.body as AsyncIterable<Uint8Array> | null,
     socketAddress: clientAddress,
   };
-  const outcome = await receiveReport(req, ctx);
-  const plain = respondToOutcome(outcome, { accept: headers.get('accept'), referer: headers.get('referer'), defaultLang });
+  const plain = jsonResponseFor(await receiveReport(req, ctx));
   // A body refused unread (too large) is not drained: tell the client not to reuse the connection.
   if (plain.status === 413) plain.headers.connection = 'close';
   return new Response(plain.body === '' ? null : plain.body, { status: plain.status, headers: plain.headers });
@@ -73,15 +58,17 @@ function firstHeader(value: string | string[] | undefined): string | null {
 
 /**
  * A node:http handler for `/api/reports` only: returns false (and touches nothing) for any other
- * path, so the caller passes the request on. `getContext` resolves the process's report intake
- * (null when reports are off: the request then falls through to Astro, which answers the same 404).
+ * path and for browser form posts (Astro renders those as pages), so the caller passes the request
+ * on. `getContext` resolves the process's report intake (null when reports are off).
+ * `_defaultLang` is unused: the form pages take their language from the request.
  */
-export function createReportFastPath(getContext: () => Promise<ReceiveContext | null>, defaultLang: Lang): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createReportFastPath(getContext: () => Promise<ReceiveContext | null>, _defaultLang?: Lang): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
     if (pathname !== REPORT_API_PATH && pathname !== `${REPORT_API_PATH}/`) return false;
+    if (wantsPage((name) => firstHeader(req.headers[name]))) return false;
     void serve(req, res);
     return true;
   };
@@ -111,7 +98,7 @@ export function createReportFastPath(getContext: () => Promise<ReceiveContext | 
           },
           ctx,
         );
-        plain = respondToOutcome(outcome, { accept: firstHeader(req.headers.accept), referer: firstHeader(req.headers.referer), defaultLang });
+        plain = jsonResponseFor(outcome);
       }
     } catch (err) {
       // Only the runtime failing to open lands here (receiveReport itself never throws for input).

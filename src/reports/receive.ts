@@ -267,18 +267,21 @@ export function jsonResponseFor(outcome: ReceiveOutcome): PlainResponse {
   return { status: outcome.status, headers, body: JSON.stringify({ error }) };
 }
 
-/** True when a form post comes from a browser that wants a page, not JSON. */
-export function wantsPage(outcome: ReceiveOutcome, accept: string | null): boolean {
-  return outcome.format === 'form' && (accept ?? '').includes('text/html');
+/**
+ * True when a request is a browser's form post that wants a page, not JSON: decided from the
+ * headers alone, before the body is read, so the page route can read the body itself.
+ */
+export function wantsPage(header: (name: string) => string | null): boolean {
+  return bodyFormatOf(header('content-type')) === 'form' && (header('accept') ?? '').includes('text/html');
 }
 
 /**
- * The language of the confirmation page: the form's `lang` field, the language folder of the page
- * the form was on (Referer), else the site's default.
+ * The language of the page answering a browser form post: `?lang=` on the form's action, the
+ * language folder of the page the form was on (Referer), else the site's default.
  */
-export function pageLangFor(outcome: ReceiveOutcome, referer: string | null, fallback: Lang): Lang {
-  const fromBody = outcome.ok ? outcome.report.lang : outcome.partial?.lang;
-  if (fromBody) return fromBody;
+export function pageLangFor(url: URL, referer: string | null, fallback: Lang): Lang {
+  const fromQuery = LANGUAGES.find((l) => l === url.searchParams.get('lang'));
+  if (fromQuery) return fromQuery;
   if (referer) {
     try {
       const first = new URL(referer).pathname.split('/')[1];
@@ -291,17 +294,12 @@ export function pageLangFor(outcome: ReceiveOutcome, referer: string | null, fal
   return fallback;
 }
 
-/** Path of the confirmation (or error) page for an outcome: `/<lang>/report/?…` (PRG). */
-export function confirmationPath(outcome: ReceiveOutcome, lang: Lang): string {
-  const q = new URLSearchParams();
-  if (outcome.ok) {
-    q.set('result', outcome.result);
-    q.set('service', outcome.report.service);
-  } else {
-    q.set('error', outcome.code);
-    if (outcome.partial?.service) q.set('service', outcome.partial.service);
-    if (outcome.fields?.[0]) q.set('field', outcome.fields[0].code);
-    if (outcome.retryAfter !== undefined) q.set('retryAfter', String(outcome.retryAfter));
-  }
-  return `/${lang}/report/?${q.toString()}`;
+/** Static confirmation page after an accepted or duplicate report (post/redirect/get target). */
+export function confirmationPath(outcome: Extract<ReceiveOutcome, { ok: true }>, lang: Lang): string {
+  return `/${lang}/report/${outcome.result}/${outcome.report.service}/`;
+}
+
+/** The on-demand page that receives browser form posts and renders errors with their status. */
+export function formHandlerPath(lang: Lang): string {
+  return `/${lang}/report/send/`;
 }

@@ -81,6 +81,8 @@ describe('a crowd spike becomes a suspected incident on the built site', () => {
     const home = await page('en/index.html');
     expectIn(home, `/en/incidents/${incident.id}/`);
     expectIn(home, 'data-report-form');
+    expectIn(home, 'action="/api/reports?lang=en"');
+    expectIn(await page('de/report/accepted/exchange-online/index.html'), 'Danke, Ihre Meldung wurde gezählt.');
 
     const service = await page('en/services/exchange-online/index.html');
     expectIn(service, /<section class="crowd"[^>]*data-crowd="exchange-online"[^>]*data-elevated="true"/);

@@ -203,59 +203,58 @@ describe('abuse limits', () => {
 describe('form posts without JavaScript', () => {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-  test('a browser form post to /api/reports is redirected to the confirmation page in its language', async () => {
-    const client = nextClient();
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: trusted.url, accept: 'text/html,*/*', 'x-forwarded-for': client };
-    const ok = await send(trusted, '/api/reports', { headers, body: form({ service: 'onedrive', problemType: 'other', lang: 'de' }) });
-    expect(ok.status).toBe(303);
-    expect(ok.headers.location).toBe('/de/report/?result=accepted&service=onedrive');
-    const bad = await send(trusted, '/api/reports', { headers: { ...headers, referer: `${trusted.url}/en/services/onedrive/` }, body: form({ service: 'onedrive', problemType: 'other', code: 'nope' }) });
-    expect(bad.status).toBe(303);
-    expect(bad.headers.location).toBe('/en/report/?error=INVALID_REPORT&service=onedrive&field=BOUNCE_CODE_INVALID');
-    const page = await send(trusted, String(bad.headers.location), { method: 'GET', headers: { 'x-forwarded-for': client } });
-    expect(page.status).toBe(400);
-    expect(page.text).toContain('The bounce code looks like 550 5.1.10, 550 or 5.7.1.');
-    // A form post from a script (no text/html in Accept) gets JSON.
-    const api = await send(trusted, '/api/reports', { headers: { ...headers, accept: 'application/json' }, body: form({ service: 'onedrive', problemType: 'other' }) });
-    expect(api.json().status).toBe('duplicate');
-  });
+  const browser = (client: string) => ({ 'content-type': 'application/x-www-form-urlencoded', origin: trusted.url, accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'x-forwarded-for': client });
 
-  test('the form page answers POST with 303 to a confirmation, errors as a page with their status', async () => {
+  test('a browser form post to /api/reports lands on the static confirmation in its language (303)', async () => {
     const client = nextClient();
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: trusted.url, 'x-forwarded-for': client };
-    const ok = await send(trusted, '/de/report/', { headers, body: form({ service: 'azure', problemType: 'web-access', lang: 'de' }) });
+    const ok = await send(trusted, '/api/reports?lang=de', { headers: browser(client), body: form({ service: 'azure', problemType: 'web-access', lang: 'de' }) });
     expect(ok.status).toBe(303);
-    expect(ok.headers.location).toBe('/de/report/?result=accepted&service=azure');
+    expect(ok.headers.location).toBe('/de/report/accepted/azure/');
     const page = await send(trusted, String(ok.headers.location), { method: 'GET' });
     expect(page.status).toBe(200);
     expect(page.text).toContain('Danke, Ihre Meldung wurde gezählt.');
     expect(page.text).toContain('href="/de/services/azure/"');
+    const dup = await send(trusted, '/api/reports?lang=de', { headers: browser(client), body: form({ service: 'azure', problemType: 'sign-in' }) });
+    expect(dup.headers.location).toBe('/de/report/duplicate/azure/');
+    // Without ?lang the page the form was on decides.
+    const viaReferer = await send(trusted, '/api/reports', { headers: { ...browser(nextClient()), referer: `${trusted.url}/de/services/azure/` }, body: form({ service: 'azure', problemType: 'other' }) });
+    expect(viaReferer.headers.location).toBe('/de/report/accepted/azure/');
+    // A form post from a script (no text/html in Accept) gets JSON.
+    const api = await send(trusted, '/api/reports', { headers: { ...browser(client), accept: 'application/json' }, body: form({ service: 'azure', problemType: 'other' }) });
+    expect(api.json().status).toBe('duplicate');
+  });
 
-    const dup = await send(trusted, '/de/report/', { headers, body: form({ service: 'azure', problemType: 'sign-in' }) });
-    expect(dup.headers.location).toBe('/de/report/?result=duplicate&service=azure');
-
-    const bad = await send(trusted, '/de/report/', { headers, body: form({ service: 'azure', problemType: 'web-access', code: '550 4.7.1' }) });
+  test('a refused browser form post is answered with an error page and its 4xx status, the form refilled', async () => {
+    const headers = browser(nextClient());
+    const bad = await send(trusted, '/api/reports?lang=de', { headers, body: form({ service: 'azure', problemType: 'web-access', code: '550 4.7.1' }) });
     expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/^text\/html/);
     expect(bad.text).toContain('data-error="INVALID_REPORT"');
     expect(bad.text).toContain('Der Fehlercode sieht aus wie 550 5.1.10, 550 oder 5.7.1.');
-    // The form comes back filled in, escaped.
+    // The form comes back filled in, escaped, still posting to /api/reports.
     expect(bad.text).toContain('value="550 4.7.1"');
     expect(bad.text).toMatch(/value="web-access"[^>]*checked/);
+    expect(bad.text).toContain('action="/api/reports?lang=de"');
 
-    const repeated = await send(trusted, '/en/report/', { headers, body: 'service=azure&service=teams&problemType=other' });
+    const repeated = await send(trusted, '/api/reports?lang=en', { headers, body: 'service=azure&service=teams&problemType=other' });
     expect(repeated.status).toBe(400);
     expect(repeated.text).toContain('data-error="FIELD_REPEATED"');
 
-    const hostile = await send(trusted, '/en/report/', { headers, body: form({ service: '<script>alert(1)</script>', problemType: 'other' }) });
+    const hostile = await send(trusted, '/api/reports?lang=en', { headers, body: form({ service: '<script>alert(1)</script>', problemType: 'other' }) });
     expect(hostile.status).toBe(400);
     expect(hostile.text).not.toContain('<script>alert(1)</script>');
+    expect(hostile.text).toContain('data-field-error="SERVICE_UNKNOWN"');
+
+    const huge = await send(trusted, '/api/reports?lang=en', { headers, body: form({ service: 'azure', problemType: 'other', code: 'x'.repeat(2000) }) });
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('The report is too large.');
   });
 
-  test('rate limiting on the form page answers 429 with Retry-After and says when to retry', async () => {
+  test('rate limiting in the form flow answers 429 with Retry-After and says when to retry', async () => {
     await awayFromMinuteEnd(15);
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: trusted.url, 'x-forwarded-for': nextClient() };
-    for (let i = 0; i < RATE; i++) await send(trusted, '/en/report/', { headers, body: form({ service: 'copilot', problemType: 'other' }) });
-    const limited = await send(trusted, '/en/report/', { headers, body: form({ service: 'copilot', problemType: 'other' }) });
+    const headers = browser(nextClient());
+    for (let i = 0; i < RATE; i++) await send(trusted, '/api/reports?lang=en', { headers, body: form({ service: 'copilot', problemType: 'other' }) });
+    const limited = await send(trusted, '/api/reports?lang=en', { headers, body: form({ service: 'copilot', problemType: 'other' }) });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.text).toContain('Too many reports from your address.');
@@ -263,11 +262,13 @@ describe('form posts without JavaScript', () => {
   });
 
   test('cross-site form posts are refused', async () => {
-    const res = await send(trusted, '/en/report/', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', 'x-forwarded-for': nextClient() },
-      body: form({ service: 'teams', problemType: 'other' }),
-    });
-    expect(res.status).toBe(403);
+    for (const p of ['/api/reports?lang=en', '/en/report/send/']) {
+      const res = await send(trusted, p, {
+        headers: { ...browser(nextClient()), origin: 'https://evil.example' },
+        body: form({ service: 'teams', problemType: 'other' }),
+      });
+      expect(res.status, p).toBe(403);
+    }
   });
 });
 
@@ -278,12 +279,12 @@ describe('in Chromium', () => {
     await page.goto(`${trusted.url}/en/report/`);
     await page.selectOption('select[name="service"]', 'copilot');
     await page.check('input[name="problemType"][value="sign-in"]');
-    await Promise.all([page.waitForURL(/\/en\/report\/\?result=accepted&service=copilot$/), page.click('button[type="submit"]')]);
+    await Promise.all([page.waitForURL(/\/en\/report\/accepted\/copilot\/$/), page.click('button[type="submit"]')]);
     await expect(page.locator('.report-result').textContent()).resolves.toBe('Thank you, your report was counted.');
     await page.goBack();
     await page.selectOption('select[name="service"]', 'copilot');
     await page.check('input[name="problemType"][value="other"]');
-    await Promise.all([page.waitForURL(/result=duplicate/), page.click('button[type="submit"]')]);
+    await Promise.all([page.waitForURL(/\/en\/report\/duplicate\/copilot\/$/), page.click('button[type="submit"]')]);
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 /** On static hosting there is no server to receive reports: no form, no crowd chart, no island calls. */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildTestSite, type TestSite } from './built-server.ts';
@@ -21,3 +21,9 @@ test.each(['en/index.html', 'de/index.html', 'index.html', 'en/services/exchange
     expect(html.includes('/en/report/') || html.includes('/de/report/')).toBe(false);
   },
 );
+
+test('no report pages are built', async () => {
+  for (const file of ['en/report/index.html', 'de/report/accepted/teams/index.html']) {
+    await expect(access(path.join(site.outDir, 'client', file))).rejects.toThrow();
+  }
+});
