@@ -160,6 +160,8 @@ async function fetchAzure(ctx: FetchContext): Promise<SourceResult> {
 export const adapter: SourceAdapter = {
   name: 'azure-status-rss',
   kind: 'official',
-  defaultServices: ['azure'],
+  // Azure's status page also carries platform-wide identity incidents (Entra ID / Azure AD), so
+  // without Graph credentials it is the official source that can vouch for sign-in.
+  defaultServices: ['azure', 'entra-id'],
   fetch: fetchAzure,
 };
