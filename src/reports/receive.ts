@@ -251,7 +251,8 @@ export interface PlainResponse {
 
 /** The JSON answer of `/api/reports` (no personal data: the report is echoed without the client). */
 export function jsonResponseFor(outcome: ReceiveOutcome): PlainResponse {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  // nosniff: this JSON is never to be read as anything else (npm start answers it before the site's header plan).
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
   if (outcome.ok) {
     return {
       status: outcome.status,
