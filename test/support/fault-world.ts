@@ -249,6 +249,8 @@ export async function startFaultWorlds(): Promise<FaultWorlds> {
 
 export interface World {
   prefix: string;
+  /** The config as written in a file (for a site build or the CLI). */
+  raw: Record<string, unknown>;
   config: LoadedConfig;
   dataDir: string;
   /** Runs one cycle at `at` (the HTTP client's clock runs from there at real speed). */
@@ -290,11 +292,13 @@ export async function createWorld(
       ...extra,
     };
   });
-  const config = parseConfig({ dataDir: 'data', site: { blindAfterMinutes: BLIND_AFTER_MINUTES }, http: { ...HTTP_LIMITS, ...options.http }, sources }, path.join(dir, 'config.json'), {});
+  const raw = { dataDir: 'data', site: { blindAfterMinutes: BLIND_AFTER_MINUTES }, http: { ...HTTP_LIMITS, ...options.http }, sources };
+  const config = parseConfig(raw, path.join(dir, 'config.json'), {});
   let offset = 0;
   const http = createHttpClient({ config: config.http, hostsFile: path.join(dataDir, 'hosts.json'), clock: () => new Date(Date.now() + offset) });
   return {
     prefix,
+    raw,
     config,
     dataDir,
     async cycle(at) {
