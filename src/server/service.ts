@@ -189,6 +189,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...(removed.length ? { removed } : {}),
     });
     options.onSwap?.(build);
+    // For a proxy's gzip_static/brotli_static; requests here are served from memory meanwhile.
+    site.persistVariants().then(
+      (written) => log.debug('precompressed variants written', { build: build.id, written }),
+      (err: unknown) => log[(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'debug' : 'warn']('precompressed variants not written', { build: build.id, err }),
+    );
   };
 
   /** Builds (under the data lock, so no cycle of another process writes meanwhile), verifies and swaps. */

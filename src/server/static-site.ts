@@ -3,11 +3,11 @@
  * ETag, Content-Type, Cache-Control, security headers and gzip/brotli variants, all computed once
  * when the build is swapped in (builds are immutable, so nothing is looked up per request).
  *
- * Precompressed variants are written next to the files (`x.html.br`, `x.html.gz`, atomically) so a
- * reverse proxy with gzip_static/brotli_static can use them too, and are reused: from the files
- * already on disk (a restart), and from the previous site for every file whose bytes did not change
- * (most of them, between two cycles). Only regular files under the directory are listed; symlinks,
- * dot files and anything else are never served.
+ * Precompressed variants are made in memory and reused: from the previous site for every file
+ * whose bytes did not change, and from files already on disk (a restart). `persistVariants()`
+ * writes them next to the files (`x.html.br`, `x.html.gz`) for a reverse proxy's
+ * gzip_static/brotli_static, after the swap, off the critical path. Only regular files under the
+ * directory are listed; symlinks, dot files and anything else are never served.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -16,7 +16,6 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { contentTypeFor } from '../lib/content-types.ts';
 import { securityHeadersFor } from '../lib/security-headers.ts';
-import { writeFileAtomic } from '../store/files.ts';
 import { cacheControlFor } from './cache-policy.ts';
 
 const brotli = promisify(zlib.brotliCompress);
@@ -62,6 +61,11 @@ export interface StaticSite {
   /** The built 404 page, if any. */
   notFound: StaticEntry | null;
   stats: StaticSiteStats;
+  /**
+   * Writes the variants not yet on disk next to their files (temp name, then rename: a proxy never
+   * sees half a file; not fsynced, a build directory is disposable). Returns how many were written.
+   */
+  persistVariants(): Promise<number>;
 }
 
 export interface StaticSiteStats {
@@ -83,8 +87,6 @@ export interface LoadStaticSiteOptions {
   previous?: StaticSite | null;
   /** Memory for file bytes (all variants); beyond it files are read from disk per request. Default 256 MiB. */
   memoryBudgetBytes?: number;
-  /** Write `.gz`/`.br` next to the files (default true). */
-  writeVariants?: boolean;
   /** The swap time (Last-Modified of new content). */
   now?: Date;
 }
@@ -107,6 +109,17 @@ const MAX_CACHED_FILE_BYTES = 8 * 1024 * 1024;
  */
 const qualityFor = (urlPath: string): number => (urlPath.startsWith('/_astro/') ? 11 : 5);
 const VARIANT_SUFFIX: Record<'gzip' | 'br', string> = { gzip: '.gz', br: '.br' };
+
+function compress(body: Buffer, coding: 'br' | 'gzip', urlPath: string): Promise<Buffer> {
+  return coding === 'br'
+    ? brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: qualityFor(urlPath), [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } })
+    : gzip(body, { level: 9 });
+}
+
+/** A variant over the memory budget is not kept: compress it again from the file to write it. */
+async function compressFile(file: string, coding: 'br' | 'gzip', urlPath: string): Promise<Buffer> {
+  return compress(await fs.readFile(file), coding, urlPath);
+}
 
 /** Strong ETag for `bytes` of a coding: `"<22 chars of base64url SHA-256>[-br|-gz]"`. */
 function etagFor(hash: string, coding: 'identity' | 'gzip' | 'br'): string {
@@ -191,7 +204,6 @@ export async function loadStaticSite(options: LoadStaticSiteOptions): Promise<St
   const t0 = performance.now();
   const dir = path.resolve(options.dir);
   const now = options.now ?? new Date();
-  const writeVariants = options.writeVariants ?? true;
   let budget = options.memoryBudgetBytes ?? 256 * 1024 * 1024;
   const stat = await fs.stat(dir).catch((cause: unknown) => {
     throw new StaticSiteError(`${dir}: cannot read the built site`, { cause });
@@ -226,15 +238,9 @@ export async function loadStaticSite(options: LoadStaticSiteOptions): Promise<St
         if (!out && variants.has(variantFile)) out = await readIfExists(variantFile);
         if (out) {
           reused++;
-          if (writeVariants && !variants.has(variantFile)) await writeFileAtomic(variantFile, out);
         } else {
-          const quality = qualityFor(f.urlPath);
-          out =
-            coding === 'br'
-              ? await brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } })
-              : await gzip(body, { level: 9 });
+          out = await compress(body, coding, f.urlPath);
           compressed++;
-          if (writeVariants) await writeFileAtomic(variantFile, out);
         }
         // A variant that saves under 5 % is not worth a Vary miss in caches.
         if (out.length < body.length * 0.95) encoded[coding] = out;
@@ -273,11 +279,27 @@ export async function loadStaticSite(options: LoadStaticSiteOptions): Promise<St
       if (!entries.has(bare)) entries.set(bare, e);
     }
   }
+  const persistVariants = async (): Promise<number> => {
+    let written = 0;
+    for (const e of loaded) {
+      for (const v of [e.br, e.gzip]) {
+        if (!v || variants.has(v.file)) continue;
+        const body = v.body ?? (await compressFile(e.file, v === e.br ? 'br' : 'gzip', e.urlPath));
+        const tmp = `${path.dirname(v.file)}/.${path.basename(v.file)}.tmp`;
+        await fs.writeFile(tmp, body);
+        await fs.rename(tmp, v.file);
+        variants.add(v.file);
+        written++;
+      }
+    }
+    return written;
+  };
   return {
     id: options.id,
     dir,
     entries,
     notFound: entries.get('/404.html') ?? null,
     stats: { files: loaded.length, bytes, cachedBytes, compressed, reused, loadMs: Math.round(performance.now() - t0) },
+    persistVariants,
   };
 }
