@@ -15,6 +15,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import * as cheerio from 'cheerio';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateData } from '../../bench/generate-data.ts';
@@ -216,6 +217,33 @@ describe("the server's own answers", () => {
       // Only same-origin pages may post reports: never an open CORS grant on the write endpoint.
       expect(res.headers.get('access-control-allow-origin'), init.method).not.toBe('*');
     }
+  });
+
+  test('a browser form post with hostile values: an error page under the page plan, the values refilled as text', async () => {
+    const form = new URLSearchParams({ service: '"><img src=x onerror=alert(1)>', problemType: '<script>alert(2)</script>', code: "'><svg onload=alert(3)>", lang: 'en' });
+    const res = await fetch(`${base}/api/reports?lang=en`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: base, 'x-forwarded-for': '198.51.100.7' }, body: form });
+    const html = await res.text();
+    expect(res.status, html.slice(0, 300)).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(csp(res.headers.get('content-security-policy')).get('default-src')).toEqual(["'none'"]);
+    // Parsed as a browser would: the values sit inside quoted attributes or text, never become markup.
+    const $ = cheerio.load(html);
+    expect($('img[src="x"], svg[onload], [onerror], [onload]').length).toBe(0);
+    expect($('script').filter((_, el) => /alert\(/.test($(el).html() ?? '')).length).toBe(0);
+    expect($('input[name="code"]').attr('value')).toBe(form.get('code'));
+
+    // The form posts to /api/reports?lang=<page language> (src/components/ReportForm.astro).
+    const ok = await fetch(`${base}/api/reports?lang=de`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: base, 'x-forwarded-for': '198.51.100.8' }, body: new URLSearchParams({ service: 'teams', problemType: 'sign-in', lang: 'de' }) });
+    await ok.arrayBuffer();
+    expect(ok.status).toBe(303);
+    const location = ok.headers.get('location')!;
+    expect(location).toMatch(/^\/de\/report\/(accepted|duplicate)\/teams\/$/);
+    const confirmation = await fetch(`${base}${location}`);
+    await confirmation.arrayBuffer();
+    expect(confirmation.status).toBe(200);
+    expectHeaderPlan(location, confirmation.headers);
   });
 
   test('on-demand pages (self-check, report confirmation) follow the page plan', async () => {
