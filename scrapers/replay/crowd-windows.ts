@@ -17,7 +17,12 @@ export interface CrowdWindow {
   to: number;
 }
 
-/** Stretches `[from, to]` in which the detector sees a spike or a non-quiet bucket, padded by one bucket and the closing run. */
+/**
+ * Stretches `[from, to]` around every spike the detector finds, padded by one bucket before and the
+ * closing run after. Only spikes yield crowd signals, and the provider's spikes (judged over a
+ * sliding window) always lie inside the spikes of one pass over the whole series: a run of
+ * `minBuckets` elevated buckets either starts a spike there or falls inside one.
+ */
 export function findCrowdWindows(reports: readonly TapeReport[], seriesStart: number, end: number, options: DetectOptions): CrowdWindow[] {
   const size = options.bucketMinutes * MINUTE;
   const from = Math.floor(seriesStart / size) * size;
@@ -33,17 +38,13 @@ export function findCrowdWindows(reports: readonly TapeReport[], seriesStart: nu
     }
     c[i]!++;
   }
-  const pad = size;
   const tail = (options.quietBucketsToClose + 1) * size;
   const out: CrowdWindow[] = [];
   for (const service of SERVICE_IDS) {
     const c = counts.get(service);
     if (!c) continue;
-    const { verdicts, spikes } = detectSpikes({ service, from: new Date(from), bucketMinutes: options.bucketMinutes, counts: c }, options);
-    for (const v of verdicts) {
-      if (!v.quiet || v.elevated) out.push({ service, from: v.start.getTime() - pad, to: v.start.getTime() + size + tail });
-    }
-    for (const s of spikes) out.push({ service, from: s.startedAt.getTime() - pad, to: (s.endedAt?.getTime() ?? end) + tail });
+    const { spikes } = detectSpikes({ service, from: new Date(from), bucketMinutes: options.bucketMinutes, counts: c }, options);
+    for (const s of spikes) out.push({ service, from: s.startedAt.getTime() - size, to: (s.endedAt?.getTime() ?? end) + tail });
   }
   return mergeWindows(out);
 }

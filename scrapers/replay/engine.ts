@@ -6,7 +6,7 @@
  *
  * Cycles are skipped only when nothing they could see has changed: no tape event within the
  * longest source interval, no active fault, no crowd bucket the detector would not call quiet, no
- * open non-advisory incident and no failing source (a heartbeat cycle still runs every 6 hours);
+ * open non-advisory incident and no failing source (a heartbeat cycle still runs once a day);
  * `restoreReadSchedule` keeps every source's read times where a full replay has them.
  */
 import { existsSync, promises as fs } from 'node:fs';
@@ -173,7 +173,7 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
   const log = options.log ?? silentLogger;
   const cycleMinutes = options.cycleMinutes ?? cycleMinutesFromSchedule(options.config.schedule);
   const skip = options.skip ?? true;
-  const heartbeat = (options.heartbeatMinutes ?? 360) * MINUTE;
+  const heartbeat = (options.heartbeatMinutes ?? 24 * 60) * MINUTE;
   const start = Date.parse(header.start);
   const end = Date.parse(header.end);
   const step = cycleMinutes * MINUTE;
@@ -285,8 +285,8 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
       for (const key of player.advanceTo(t)) {
         for (const id of sourcesFor.get(key) ?? []) if (!pending.has(id)) pending.set(id, nextRead(id, t));
         // An official incident that drops off its source resolves after a grace period: keep
-        // cycling through it.
-        if (CHANNELS.has(key)) dirtyUntil = Math.max(dirtyUntil, t + (Math.max(...(sourcesFor.get(key) ?? []).map((id) => intervalOf.get(id)!), 0) + vanishGrace));
+        // cycling through it. Graph lists resolved issues too, so nothing drops off there.
+        if (CHANNELS.has(key) && key !== 'graph-service-health') dirtyUntil = Math.max(dirtyUntil, t + (Math.max(...(sourcesFor.get(key) ?? []).map((id) => intervalOf.get(id)!), 0) + vanishGrace));
       }
       await feedReports(t);
       const due = [...pending.values()].some((at) => at <= t);

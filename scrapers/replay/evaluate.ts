@@ -110,7 +110,7 @@ export interface DuplicatePair {
 function intervalOf(i: Incident, sightings: ReadonlyMap<string, IncidentSighting>, end: number): [number, number] {
   const lineage = [i.id, ...i.mergedIds];
   const starts = lineage.map((id) => sightings.get(id)?.firstSeenAt).filter((v): v is number => v !== undefined);
-  return [starts.length ? Math.min(...starts) : Date.parse(i.createdAt), i.resolvedAt ? Math.max(Date.parse(i.resolvedAt), Date.parse(i.updatedAt)) : end];
+  return [starts.length ? Math.min(...starts) : Date.parse(i.createdAt), i.resolvedAt ? Date.parse(i.resolvedAt) : end];
 }
 
 /**
