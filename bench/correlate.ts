@@ -6,7 +6,9 @@
  *     same signals: what every cycle pays), and the rollup;
  *   - runCycle in replay mode end to end on a temporary data dir (read, correlate, write).
  *
- *   node bench/correlate.ts [days…]      (default: 30 365)
+ *   node bench/correlate.ts [days…] [--json]      (default: 30 365)
+ *
+ * `--json`: the lines go to stderr and one JSON object with the figures (ms) to stdout.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -142,7 +144,22 @@ function time<T>(fn: () => T): [T, number] {
   return [r, performance.now() - t0];
 }
 
-async function bench(days: number): Promise<void> {
+export interface CorrelateFigures {
+  days: number;
+  signals: number;
+  incidents: number;
+  scratchMs: number;
+  steadyMs: number;
+  horizonMs: number;
+  horizonSignals: number;
+  rollupMs: number;
+  replayFirstMs: number;
+  replayUnchangedMs: number;
+}
+
+const JSON_OUT = process.argv.includes('--json');
+
+async function bench(days: number): Promise<CorrelateFigures> {
   const signals = generate(days);
   const now = new Date(START + days * DAY);
   const config = parseConfig({ sources: [{ id: 'graph', adapter: 'graph-service-health', url: 'https://graph.example/v1.0' }] }, path.join(tmpdir(), 'bench.json'), {});
@@ -168,7 +185,7 @@ async function bench(days: number): Promise<void> {
     const again = await runCycle({ config: cfg, now, replay: true });
     const againMs = performance.now() - t1;
     const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
-    console.log(
+    (JSON_OUT ? console.error : console.log)(
       [
         `${days} days: ${signals.length} signals → ${first.incidents.length} incidents (${first.unassigned} signals unassigned); steady state changed ${second.changed.length}`,
         `  correlate from scratch       ${fmt(scratchMs)}  (${((signals.length / scratchMs) * 1000).toFixed(0)} signals/s)`,
@@ -179,10 +196,24 @@ async function bench(days: number): Promise<void> {
         `  replay cycle, nothing new    ${fmt(againMs)}  (${again.counts.incidentsChanged} written, changed=${again.changed})`,
       ].join('\n'),
     );
+    return {
+      days,
+      signals: signals.length,
+      incidents: first.incidents.length,
+      scratchMs,
+      steadyMs,
+      horizonMs,
+      horizonSignals: horizon.length,
+      rollupMs,
+      replayFirstMs: replayMs,
+      replayUnchangedMs: againMs,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 const args = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-for (const days of args.length ? args : [30, 365]) await bench(days);
+const results: CorrelateFigures[] = [];
+for (const days of args.length ? args : [30, 365]) results.push(await bench(days));
+if (JSON_OUT) process.stdout.write(`${JSON.stringify({ results })}\n`);
