@@ -5,6 +5,9 @@
  * Prints: requests/s and latency percentiles with warm caches; then the outgoing look-ups made
  * during a burst of 1,000 concurrent checks of one not-yet-cached domain (target: one per kind of
  * look-up per cache period, i.e. 5 DNS questions + 2 directory requests).
+ *
+ * `--json`: the same lines go to stderr and one JSON object with the figures to stdout (for
+ * `npm run bench`).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,18 @@ import { startWorld } from '../test/selfcheck/_world.ts';
 const WARM_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const BURST = 1000;
+const JSON_OUT = process.argv.includes('--json');
+const say = (line: string) => (JSON_OUT ? console.error(line) : console.log(line));
+
+interface Measured {
+  requests: number;
+  failures: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -33,8 +48,11 @@ async function main(): Promise<void> {
   const env = { ...process.env, OUTAGE_RADAR_CONFIG: config, OUTAGE_RADAR_DATA_DIR: dataDir, OUTAGE_RADAR_STATIC: '' };
   const buildStarted = performance.now();
   const build = await buildSite(env);
-  console.log(`build: ${Math.round(performance.now() - buildStarted)} ms`);
+  say(`build: ${Math.round(performance.now() - buildStarted)} ms`);
   const site = await startBuiltServer(build.outDir, env);
+  const figures: { buildMs: number; warm?: Measured; emptyForm?: Measured; burst?: { checks: number; ms: number; answered200: number; lookups: number; dns: number; http: number; byKind: Record<string, number> } } = {
+    buildMs: Math.round(performance.now() - buildStarted),
+  };
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 10_000 });
   const get = async (p: string) => {
     const res = await request(`${site.baseUrl}${p}`, { dispatcher: agent });
@@ -45,7 +63,7 @@ async function main(): Promise<void> {
     const warmPath = '/en/check/?q=healthy-managed.de&code=5.1.10';
     for (let i = 0; i < 50; i++) await get(warmPath);
 
-    const measure = async (label: string, target: string, total: number) => {
+    const measure = async (label: string, target: string, total: number): Promise<Measured> => {
       const latencies: number[] = [];
       let next = 0;
       let failures = 0;
@@ -63,15 +81,24 @@ async function main(): Promise<void> {
       );
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
-      console.log(`${label}: ${total} requests, concurrency ${CONCURRENCY}, ${failures} non-200`);
-      console.log(`  requests/s: ${Math.round(total / seconds)}`);
-      console.log(
+      say(`${label}: ${total} requests, concurrency ${CONCURRENCY}, ${failures} non-200`);
+      say(`  requests/s: ${Math.round(total / seconds)}`);
+      say(
         `  latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p90 ${percentile(latencies, 90).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)}`,
       );
+      return {
+        requests: total,
+        failures,
+        requestsPerSecond: total / seconds,
+        p50Ms: percentile(latencies, 50),
+        p90Ms: percentile(latencies, 90),
+        p99Ms: percentile(latencies, 99),
+        maxMs: latencies.at(-1)!,
+      };
     };
-    await measure('warm /check (healthy-managed.de + 5.1.10, cached facts)', warmPath, WARM_REQUESTS);
+    figures.warm = await measure('warm /check (healthy-managed.de + 5.1.10, cached facts)', warmPath, WARM_REQUESTS);
     // For comparison: the same on-demand page with the empty form only (Astro + layout, no check).
-    await measure('empty /check form (no check)', '/en/check/', Math.round(WARM_REQUESTS / 3));
+    figures.emptyForm = await measure('empty /check form (no check)', '/en/check/', Math.round(WARM_REQUESTS / 3));
 
     const domain = 'federated-corp.com';
     const dnsBefore = world.dns.log.length;
@@ -87,9 +114,19 @@ async function main(): Promise<void> {
       const kind = l.includes('getuserrealm') ? 'http getuserrealm.srf' : l.includes('userrealm') ? 'http common/userrealm' : 'http openid-configuration';
       byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     }
-    console.log(`burst: ${BURST} concurrent checks of ${domain} (cold cache) in ${Math.round(burstMs)} ms, ${statuses.filter((s) => s === 200).length} answered 200`);
-    console.log(`  outgoing look-ups: ${dns.length + http.length} (DNS ${dns.length}, HTTP ${http.length}; target 7 = one per kind)`);
-    for (const [kind, n] of [...byKind].sort()) console.log(`    ${kind}: ${n}`);
+    say(`burst: ${BURST} concurrent checks of ${domain} (cold cache) in ${Math.round(burstMs)} ms, ${statuses.filter((s) => s === 200).length} answered 200`);
+    say(`  outgoing look-ups: ${dns.length + http.length} (DNS ${dns.length}, HTTP ${http.length}; target 7 = one per kind)`);
+    for (const [kind, n] of [...byKind].sort()) say(`    ${kind}: ${n}`);
+    figures.burst = {
+      checks: BURST,
+      ms: Math.round(burstMs),
+      answered200: statuses.filter((s) => s === 200).length,
+      lookups: dns.length + http.length,
+      dns: dns.length,
+      http: http.length,
+      byKind: Object.fromEntries([...byKind].sort()),
+    };
+    if (JSON_OUT) process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await agent.close();
     await site.close();
