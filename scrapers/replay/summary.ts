@@ -13,6 +13,37 @@ export interface LeadFigures {
   values: { tape: string; incident: string; minutes: number }[];
 }
 
+/** Lead of one real-world incident of a tape: Microsoft's first word vs the first record we showed for it. */
+export interface IncidentLead {
+  tape: string;
+  microsoftFirstAt: string;
+  firstShownAt: string;
+  minutes: number;
+  /** Press or crowd evidence of it came before Microsoft's first word. */
+  earlyEvidence: boolean;
+  records: string[];
+}
+
+/** Groups a tape's records by the official incident they carry evidence of (one lead per real incident). */
+export function incidentLeads(r: TapeResult): IncidentLead[] {
+  const groups = new Map<string, TapeResult['incidents']>();
+  for (const i of r.incidents) {
+    if (i.classification === 'advisory' || !i.microsoftFirstAt || !i.firstShownAt) continue;
+    groups.set(i.microsoftFirstAt, [...(groups.get(i.microsoftFirstAt) ?? []), i]);
+  }
+  return [...groups].map(([ms, list]) => {
+    const shown = list.map((i) => i.firstShownAt!).sort()[0]!;
+    return {
+      tape: r.tape.id,
+      microsoftFirstAt: ms,
+      firstShownAt: shown,
+      minutes: Math.round((Date.parse(ms) - Date.parse(shown)) / 60_000),
+      earlyEvidence: list.some((i) => i.earlyEvidence),
+      records: list.map((i) => i.id),
+    };
+  });
+}
+
 export interface TargetCheck {
   name: string;
   target: string;
@@ -34,10 +65,15 @@ export interface ReplaySummary {
   misses: number;
   expectations: { total: number; failed: number };
   greenWhileBlind: number;
-  /** Our page's lead (first shown vs Microsoft's first word) over incidents whose press/crowd evidence came first. */
+  /**
+   * Our page's lead per real-world incident (Microsoft's first word − the first record we showed
+   * for it) over the incidents whose press or crowd evidence came first: the target figure.
+   */
   leadTime: LeadFigures;
   /** Same, over every incident Microsoft acknowledged. */
   leadTimeAllAcknowledged: LeadFigures;
+  /** Per record instead of per real-world incident (duplicates count separately). */
+  leadTimePerRecord: LeadFigures;
   /** The shared computeDetectionLeadTime (what the incident page prints) over the same incidents as `leadTime`. */
   evidenceLeadTime: LeadFigures;
   /** Longest replay of a quiet tape of 30 days or more, in ms. */
@@ -67,13 +103,13 @@ export function summarize(results: readonly TapeResult[]): ReplaySummary {
   const quiet = results.filter((r) => r.tape.kind === 'quiet');
   const quietDays = quiet.reduce((a, r) => a + r.tape.days, 0);
   const falseAlarmsOnQuiet = quiet.reduce((a, r) => a + r.falseAlarms.length, 0);
-  const acknowledged = results.flatMap((r) =>
-    r.incidents.filter((i) => i.leadMinutes !== null && i.classification !== 'advisory').map((i) => ({ r, i })),
-  );
-  const early = acknowledged.filter(({ i }) => i.earlyEvidence);
-  const lead = figures(early.map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.leadMinutes! })));
-  const all = figures(acknowledged.map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.leadMinutes! })));
-  const evidence = figures(early.filter(({ i }) => i.evidenceLeadMinutes !== null).map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.evidenceLeadMinutes! })));
+  const leads = results.flatMap(incidentLeads);
+  const early = leads.filter((l) => l.earlyEvidence);
+  const lead = figures(early.map((l) => ({ tape: l.tape, incident: l.records.join('+'), minutes: l.minutes })));
+  const all = figures(leads.map((l) => ({ tape: l.tape, incident: l.records.join('+'), minutes: l.minutes })));
+  const records = results.flatMap((r) => r.incidents.filter((i) => i.leadMinutes !== null && i.classification !== 'advisory' && i.earlyEvidence).map((i) => ({ r, i })));
+  const perRecord = figures(records.map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.leadMinutes! })));
+  const evidence = figures(records.filter(({ i }) => i.evidenceLeadMinutes !== null).map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.evidenceLeadMinutes! })));
   const months = quiet.filter((r) => r.tape.days >= 30);
   const slowest = months.length ? Math.max(...months.map((r) => r.durationMs)) : null;
   const duplicates = results.reduce((a, r) => a + r.duplicates.length, 0);
@@ -105,6 +141,7 @@ export function summarize(results: readonly TapeResult[]): ReplaySummary {
     greenWhileBlind: results.reduce((a, r) => a + r.greenWhileBlind.length, 0),
     leadTime: lead,
     leadTimeAllAcknowledged: all,
+    leadTimePerRecord: perRecord,
     evidenceLeadTime: evidence,
     slowestQuietMonthMs: slowest,
     targets,
@@ -163,10 +200,12 @@ export function formatReplay(results: readonly TapeResult[], summary: ReplaySumm
   out.push('');
   const l = summary.leadTime;
   out.push(
-    `lead time (our page vs Microsoft's first word, incidents with earlier press/crowd evidence): median ${mins(l.medianMinutes)} min, worst ${mins(l.worstMinutes)} min, best ${mins(l.bestMinutes)} min over ${l.count}`,
+    `lead time (Microsoft's first word − our page's first record, per incident whose press/crowd evidence came first): median ${mins(l.medianMinutes)} min, worst ${mins(l.worstMinutes)} min, best ${mins(l.bestMinutes)} min over ${l.count}`,
   );
   const a = summary.leadTimeAllAcknowledged;
   out.push(`lead time over every acknowledged incident: median ${mins(a.medianMinutes)} min, worst ${mins(a.worstMinutes)} min over ${a.count}`);
+  const p = summary.leadTimePerRecord;
+  out.push(`lead time per record (duplicates separately): median ${mins(p.medianMinutes)} min, worst ${mins(p.worstMinutes)} min over ${p.count}`);
   const e = summary.evidenceLeadTime;
   out.push(`evidence lead (shared computeDetectionLeadTime, as the incident page says it): median ${mins(e.medianMinutes)} min, worst ${mins(e.worstMinutes)} min over ${e.count}`);
   out.push(
