@@ -17,6 +17,7 @@ import { defaultConfigPath, loadConfig, type LoadedConfig } from '../src/config/
 import { createLogger, type Logger } from '../src/lib/log.ts';
 import { runCycle, type CycleReport, type SignalProvider, type SourceOutcome } from './cycle.ts';
 import { createCrowdProvider } from './crowd/provider.ts';
+import { prepareBuildsRoot } from '../src/server/builds.ts';
 import { createHttpClient, type OwnedHttpClient } from './http/client.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, data: 3, locked: 4, build: 5 } as const;
@@ -149,7 +150,9 @@ function providers(): SignalProvider[] {
   return [createCrowdProvider()];
 }
 
-function runBuild(config: LoadedConfig, outDir: string | null, log: Logger): Promise<number> {
+async function runBuild(config: LoadedConfig, outDir: string | null, log: Logger): Promise<number> {
+  // Astro's server chunks import packages by name: an outDir outside the project needs a node_modules link beside it.
+  if (outDir) await prepareBuildsRoot(path.dirname(path.resolve(outDir)), PROJECT_ROOT);
   const astro = path.join(PROJECT_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs');
   const args = [astro, 'build', ...(outDir ? ['--outDir', path.resolve(outDir)] : [])];
   log.info('building the site', { outDir: outDir ?? 'dist' });

@@ -54,7 +54,7 @@ const BUILD_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 export async function prepareBuildsRoot(buildsRoot: string, projectRoot = PROJECT_ROOT): Promise<void> {
   await fs.mkdir(buildsRoot, { recursive: true });
   const rel = path.relative(projectRoot, path.resolve(buildsRoot));
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return;
+  if ((!rel.startsWith('..') && !path.isAbsolute(rel)) || path.dirname(path.resolve(buildsRoot)) === path.resolve(buildsRoot)) return;
   const link = path.join(buildsRoot, 'node_modules');
   try {
     await fs.lstat(link);
