@@ -103,6 +103,12 @@ export const ReportsConfigSchema = z.object({
   /** How often the salt that hashes client addresses rotates. */
   saltRotationHours: z.number().positive().default(24),
   maxBodyBytes: z.number().int().positive().default(4096),
+  /**
+   * SQLite store: `full` syncs every commit to disk (an acknowledged report survives a power cut);
+   * `normal` survives a killed process but a power cut may lose the last commits (much faster on a
+   * busy disk).
+   */
+  sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
 });
 
 export const SiteConfigSchema = z.object({

@@ -23,7 +23,7 @@ export async function openReportStore(
   if (url) {
     return PgReportStore.open(url, reportPolicy(config), { schema: env.OUTAGE_RADAR_REPORTS_DATABASE_SCHEMA || undefined });
   }
-  return SqliteReportStore.open(dataPaths(config.dataDirAbs).reportsDb, reportPolicy(config));
+  return SqliteReportStore.open(dataPaths(config.dataDirAbs).reportsDb, reportPolicy(config), { synchronous: config.reports.sqliteSynchronous });
 }
 
 /** The hasher for client ids, with the secret from the environment, the store or the data dir. */

@@ -18,13 +18,13 @@ export const PG_URL = process.env.OUTAGE_RADAR_TEST_PG_URL;
 export interface TestDatabase {
   /** Opens one more node on this database. */
   open(policy: ReportPolicy, now?: () => Date): Promise<ReportStore>;
-  /** Where a child process finds it: `sqlite:<file>` or `postgres:<schema>`. */
+  /** Where a child process finds it: `sqlite:<file>`, `sqlite-normal:<file>` or `postgres:<schema>`. */
   locator: string;
   drop(): Promise<void>;
 }
 
 export interface Backend {
-  name: 'sqlite' | 'postgres';
+  name: 'sqlite' | 'sqlite (synchronous=normal)' | 'postgres';
   create(): Promise<TestDatabase>;
 }
 
@@ -36,6 +36,20 @@ const sqlite: Backend = {
     return {
       locator: `sqlite:${file}`,
       open: async (policy, now) => SqliteReportStore.open(file, policy, { now }),
+      drop: async () => undefined,
+    };
+  },
+};
+
+/** The same store with `reports.sqliteSynchronous: 'normal'`: still no loss when the process dies. */
+const sqliteNormal: Backend = {
+  name: 'sqlite (synchronous=normal)',
+  async create() {
+    const dir = await mkdtemp(path.join(tmpdir(), 'or-reports-'));
+    const file = path.join(dir, 'reports.db');
+    return {
+      locator: `sqlite-normal:${file}`,
+      open: async (policy, now) => SqliteReportStore.open(file, policy, { now, synchronous: 'normal' }),
       drop: async () => undefined,
     };
   },
@@ -58,4 +72,4 @@ const postgres: Backend = {
   },
 };
 
-export const BACKENDS: Backend[] = PG_URL ? [sqlite, postgres] : [sqlite];
+export const BACKENDS: Backend[] = PG_URL ? [sqlite, sqliteNormal, postgres] : [sqlite, sqliteNormal];

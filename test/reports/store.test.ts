@@ -206,9 +206,9 @@ describe.each(BACKENDS)('$name report store', (backend) => {
 
 /** Ids of all stored reports, read straight from the database. */
 async function storedIds(db: TestDatabase): Promise<Set<string>> {
-  if (db.locator.startsWith('sqlite:')) {
+  if (db.locator.startsWith('sqlite')) {
     const { DatabaseSync } = await import('node:sqlite');
-    const raw = new DatabaseSync(db.locator.slice('sqlite:'.length), { readOnly: true });
+    const raw = new DatabaseSync(db.locator.slice(db.locator.indexOf(':') + 1), { readOnly: true });
     const rows = raw.prepare('SELECT id FROM reports').all() as { id: number }[];
     raw.close();
     return new Set(rows.map((r) => String(r.id)));
