@@ -175,7 +175,7 @@ const browserGroup: Group = {
         const r = await runLighthouse(urls[page], ctx.work);
         for (const c of LIGHTHOUSE_CATEGORIES) values[`lh.${page}.${c}`] = r.scores[c];
         if (page === 'home') values['browser.home.transferred'] = r.transferredBytes / KB;
-        ctx.log(`  lighthouse ${page}: ${LIGHTHOUSE_CATEGORIES.map((c) => `${c} ${r.scores[c]}`).join(', ')}; ${(r.transferredBytes / KB).toFixed(1)} KB in ${r.requests} requests`);
+        ctx.log(`  lighthouse ${page}: ${LIGHTHOUSE_CATEGORIES.map((c) => `${c} ${r.scores[c]}`).join(', ')}; ${(r.transferredBytes / KB).toFixed(1)} KB in ${r.requests} requests${r.attempts > 1 ? ` (attempt ${r.attempts})` : ''}`);
       }
       const browser = await launchChromium();
       try {
@@ -571,10 +571,12 @@ async function main(argv: string[]): Promise<number> {
           log(`  ${group.name} failed: ${(err as Error).message}`);
         }
       }
-      for (const f of group.figures) {
+      group.figures.forEach((f, i) => {
         const s = samples.get(f.id)!;
-        rows.push(buildRow(group.name, f, s, s.length === 0 && error ? `not measured: ${error.slice(0, 160)}` : (notes.get(f.id) ?? null)));
-      }
+        // The reason goes on the group's first row; the table stays readable.
+        const missing = error ? (i === 0 ? `not measured: ${error.slice(0, 200)}` : 'not measured (see above)') : null;
+        rows.push(buildRow(group.name, f, s, s.length === 0 && missing ? missing : (notes.get(f.id) ?? null)));
+      });
       reports.push({ name: group.name, title: group.title, runs: n, ms: Math.round(performance.now() - started), error, raw });
     }
   } finally {

@@ -42,8 +42,22 @@ interface LighthouseJson {
   runtimeError?: { code: string; message: string };
 }
 
-/** One Lighthouse run of `url` (launches its own Chromium). */
-export async function runLighthouse(url: string, workDir: string): Promise<LighthouseResult> {
+/**
+ * One Lighthouse run of `url` (launches its own Chromium). Lighthouse now and then fails to record
+ * the trace on a loaded machine (NO_NAVSTART, NO_FCP: "Please run Lighthouse again"); such a run is
+ * repeated, up to `attempts` times in all.
+ */
+export async function runLighthouse(url: string, workDir: string, attempts = 3): Promise<LighthouseResult & { attempts: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { ...(await runLighthouseOnce(url, workDir)), attempts: attempt };
+    } catch (err) {
+      if (attempt >= attempts || !/run Lighthouse again/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function runLighthouseOnce(url: string, workDir: string): Promise<LighthouseResult> {
   const out = path.join(workDir, `lh-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const args = [
     path.join(ROOT, 'node_modules/lighthouse/cli/index.js'),
