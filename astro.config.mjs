@@ -22,5 +22,9 @@ export default defineConfig({
   build: { inlineStylesheets: 'never' },
   vite: { build: { assetsInlineLimit: 0 } },
   devToolbar: { enabled: false },
+  // Astro's own check compares Origin with the URL the app sees, which behind a TLS-terminating
+  // proxy is http:// and refuses every form post. The only POST routes (/api/reports and
+  // /<lang>/report/send/) check Origin/Referer themselves against site.url (src/reports/receive.ts).
+  security: { checkOrigin: false },
   integrations: [outageRadarSite(), onDemandRoutesIntegration(), selfCheckRoutes({ staticHosting: siteConfig.site.staticHosting })],
 });

@@ -224,6 +224,15 @@ describe('form posts without JavaScript', () => {
     expect(api.json().status).toBe('duplicate');
   });
 
+  test('behind a TLS-terminating proxy (Origin is the public https site URL) the form post is accepted', async () => {
+    const res = await send(trusted, '/api/reports?lang=en', {
+      headers: { ...browser(nextClient()), origin: SITE_URL, 'x-forwarded-proto': 'https' },
+      body: form({ service: 'teams', problemType: 'sign-in' }),
+    });
+    expect(res.status, res.text.slice(0, 200)).toBe(303);
+    expect(res.headers.location).toBe('/en/report/accepted/teams/');
+  });
+
   test('a refused browser form post is answered with an error page and its 4xx status, the form refilled', async () => {
     const headers = browser(nextClient());
     const bad = await send(trusted, '/api/reports?lang=de', { headers, body: form({ service: 'azure', problemType: 'web-access', code: '550 4.7.1' }) });
