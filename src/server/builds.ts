@@ -123,19 +123,30 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildResult> {
     ASTRO_TELEMETRY_DISABLED: '1',
   };
   let output = '';
+  let killedBy: NodeJS.Signals | null = null;
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [astro, 'build', '--outDir', dir], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: Ctrl-C in a terminal must not kill the build behind the
+    // service's back; shutdown lets it finish (bounded) or stops it through `signal`.
+    const child = spawn(process.execPath, [astro, 'build', '--outDir', dir], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const collect = (d: Buffer) => {
       output += d.toString('utf8');
       if (output.length > 64_000) output = output.slice(-32_000);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    const abort = () => child.kill('SIGTERM');
+    const abort = () => {
+      // The whole group: Astro's helpers (esbuild's service) go with it.
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    };
     options.signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (err) => reject(new BuildError('BUILD_FAILED', `astro build could not start: ${err.message}`, '', { cause: err })));
     child.on('close', (c, sig) => {
       options.signal?.removeEventListener('abort', abort);
+      killedBy = sig;
       resolve(c ?? (sig ? 1 : 0));
     });
   }).catch(async (err: unknown) => {
@@ -145,6 +156,7 @@ export async function runBuild(options: RunBuildOptions): Promise<BuildResult> {
   const tail = output.split('\n').slice(-30).join('\n');
   try {
     if (options.signal?.aborted) throw new BuildError('BUILD_ABORTED', 'the build was stopped (shutdown)', tail);
+    if (killedBy) throw new BuildError('BUILD_ABORTED', `the build was stopped by ${killedBy}`, tail);
     if (code !== 0) throw new BuildError('BUILD_FAILED', `astro build exited with code ${code}`, tail);
     const facts = await verifyBuild(dir);
     const finished = wall();

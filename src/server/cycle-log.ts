@@ -70,7 +70,8 @@ export function cycleLogFields(r: CycleRecord): Record<string, unknown> {
 }
 
 export function logCycle(log: Logger, r: CycleRecord, pretty: boolean, write: (text: string) => void = (t) => process.stderr.write(`${t}\n`)): void {
-  const level = r.outcome === 'failed' || (r.build && !r.build.ok) ? 'error' : r.outcome === 'locked' ? 'warn' : 'info';
+  const aborted = r.build?.error?.code === 'BUILD_ABORTED';
+  const level = r.outcome === 'failed' || (r.build && !r.build.ok && !aborted) ? 'error' : r.outcome === 'locked' || aborted ? 'warn' : 'info';
   if (pretty) {
     if (level !== 'info') log[level]('cycle problem', { outcome: r.outcome, error: r.error?.code ?? r.build?.error?.code });
     write(formatCycleText(r));

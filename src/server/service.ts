@@ -59,6 +59,8 @@ export interface ServiceOptions {
   refreshMinutes?: number;
   /** Readable multi-line cycle reports (default: when stderr is a terminal). */
   prettyLog?: boolean;
+  /** How long `close()` waits for the cycle in progress before stopping its sources and build (default 10 s). */
+  cycleGraceMs?: number;
   /** Called after each swap (tests, demo). */
   onSwap?: (build: ServedBuild) => void;
   /** Called after each cycle (tests, demo). */
@@ -379,7 +381,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         log.info('shutting down', {});
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        let finished = await scheduler.stop(CYCLE_GRACE_MS);
+        let finished = await scheduler.stop(options.cycleGraceMs ?? CYCLE_GRACE_MS);
         if (!finished) {
           log.warn('cycle still running: aborting its sources; its writes still complete', {});
           shutdown.abort();

@@ -21,6 +21,8 @@ const outDir = process.argv[process.argv.indexOf('--outDir') + 1];
 const data = process.env.OUTAGE_RADAR_DATA_DIR;
 const mode = existsSync(path.join(data, 'fake-build-mode')) ? readFileSync(path.join(data, 'fake-build-mode'), 'utf8').trim() : 'ok';
 if (mode === 'fail') { console.error('fake astro: build error'); process.exit(1); }
+if (mode === 'slow') { writeFileSync(path.join(data, 'fake-build.pid'), String(process.pid)); setInterval(() => {}, 1000); }
+else {
 const statusFile = path.join(data, 'status.json');
 const status = existsSync(statusFile) ? JSON.parse(readFileSync(statusFile, 'utf8')) : { services: [{ id: 'teams' }], lastSuccessfulCycleAt: null, generatedAt: null };
 const client = path.join(outDir, 'client');
@@ -28,6 +30,7 @@ mkdirSync(path.join(client, 'api'), { recursive: true });
 writeFileSync(path.join(client, 'index.html'), '<!doctype html><title>home</title><p>data as of ' + status.lastSuccessfulCycleAt + ' now ' + process.env.OUTAGE_RADAR_NOW + '</p>');
 writeFileSync(path.join(client, '404.html'), '<!doctype html><title>not found</title>');
 if (mode !== 'invalid') writeFileSync(path.join(client, 'api', 'status.json'), JSON.stringify({ services: status.services, lastSuccessfulCycleAt: status.lastSuccessfulCycleAt, generatedAt: status.generatedAt }));
+}
 `;
 
 let root: string;
@@ -37,11 +40,11 @@ let buildsRoot: string;
 let fixture: FixtureServer;
 let service: Service | null = null;
 
-async function setMode(mode: 'ok' | 'fail' | 'invalid'): Promise<void> {
+async function setMode(mode: 'ok' | 'fail' | 'invalid' | 'slow'): Promise<void> {
   await fs.writeFile(path.join(dataDir, 'fake-build-mode'), mode);
 }
 
-async function start(extra: { refreshMinutes?: number } = {}): Promise<Service> {
+async function start(extra: { refreshMinutes?: number; cycleGraceMs?: number } = {}): Promise<Service> {
   const config = parseConfig(
     {
       site: { url: 'http://127.0.0.1:1' },
@@ -55,7 +58,7 @@ async function start(extra: { refreshMinutes?: number } = {}): Promise<Service> 
     {},
   );
   await fs.writeFile(config.configFile, '{}');
-  service = await startService({ config, port: 0, log: silentLogger, buildsRoot, projectRoot: project, refreshMinutes: extra.refreshMinutes ?? 0, prettyLog: false });
+  service = await startService({ config, port: 0, log: silentLogger, buildsRoot, projectRoot: project, refreshMinutes: extra.refreshMinutes ?? 0, cycleGraceMs: extra.cycleGraceMs, prettyLog: false });
   return service;
 }
 
@@ -176,4 +179,21 @@ test('close() lets the running cycle finish and stops the server', async () => {
   const record = await running;
   expect(record?.outcome).toBe('ok');
   await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
+});
+
+test('close() stops a build that outlasts the grace period; the current site stays', async () => {
+  const s = await start({ cycleGraceMs: 300 });
+  await s.runCycleNow();
+  const served = s.served()!.id;
+  await setMode('slow');
+  const running = s.runCycleNow();
+  const pidFile = path.join(dataDir, 'fake-build.pid');
+  for (let i = 0; i < 100 && !(await fs.stat(pidFile).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 50));
+  const pid = Number(await fs.readFile(pidFile, 'utf8'));
+  await s.close();
+  service = null;
+  const record = await running;
+  expect(record!.build).toMatchObject({ ok: false, error: { code: 'BUILD_ABORTED' } });
+  expect(await fs.readlink(path.join(buildsRoot, 'current'))).toBe(served);
+  expect(() => process.kill(pid, 0)).toThrow();
 });
