@@ -138,12 +138,27 @@ function originOf(value: string): string | null {
  * the Referer's origin) must be the site's public origin or the origin this server was reached at.
  */
 export function checkOrigin(req: Pick<ReceiveRequest, 'header' | 'url'>, siteUrl: string): ReceiveErrorCode | null {
-  const allowed = new Set([originOf(siteUrl), req.url.origin]);
+  const allowed = (candidate: string) => {
+    // A browser's Origin is exactly scheme://host[:port]: compare strings before parsing anything.
+    if (candidate === req.url.origin || candidate === siteOriginOf(siteUrl)) return true;
+    const o = originOf(candidate);
+    return o !== null && (o === req.url.origin || o === siteOriginOf(siteUrl));
+  };
   const origin = req.header('origin');
-  if (origin !== null) return allowed.has(originOf(origin)) ? null : 'ORIGIN_MISMATCH';
+  if (origin !== null) return allowed(origin) ? null : 'ORIGIN_MISMATCH';
   const referer = req.header('referer');
-  if (referer !== null) return allowed.has(originOf(referer)) ? null : 'ORIGIN_MISMATCH';
+  if (referer !== null) return allowed(referer) ? null : 'ORIGIN_MISMATCH';
   return 'ORIGIN_REQUIRED';
+}
+
+const SITE_ORIGINS = new Map<string, string | null>();
+function siteOriginOf(siteUrl: string): string | null {
+  let o = SITE_ORIGINS.get(siteUrl);
+  if (o === undefined) {
+    o = originOf(siteUrl);
+    SITE_ORIGINS.set(siteUrl, o);
+  }
+  return o;
 }
 
 class BodyTooLarge extends Error {}
