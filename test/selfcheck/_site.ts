@@ -3,7 +3,7 @@
  * resolves its packages) and runs the built @astrojs/node standalone server on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -28,6 +28,8 @@ function runToEnd(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<
 }
 
 export async function buildSite(env: NodeJS.ProcessEnv): Promise<{ outDir: string; log: string; remove(): Promise<void> }> {
+  // Inside the project so the build resolves node_modules; the cache folder is absent on a fresh clone.
+  await mkdir(path.join(ROOT, 'node_modules/.cache'), { recursive: true });
   const base = await mkdtemp(path.join(ROOT, 'node_modules/.cache/selfcheck-site-'));
   const outDir = path.join(base, 'out');
   const astro = path.join(ROOT, 'node_modules/astro/bin/astro.mjs');
