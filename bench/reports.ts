@@ -8,6 +8,7 @@
  *   2. npm start — the built server with the report fast path in front of Astro's handler, as
  *                  `npm start` mounts it (src/reports/http.ts), node:sqlite with group commit,
  *                  with the default `reports.sqliteSynchronous: 'full'` and again with `'normal'`;
+ *                  and once more with the database on tmpfs (no disk cost: what the code costs);
  *   3. astro     — the built standalone server alone (`dist/server/entry.mjs`, the Astro route).
  * Prints reports/s, p50/p99 latency, the ratio to the trivial server, and acknowledged (2xx) vs
  * stored counts (read from reports.db after the server stopped). Targets for the served path (2,
@@ -15,9 +16,10 @@
  * disk's fsync costs, so the disk's commit latency is probed and printed next to the figures.
  *
  * Needs wrk (`apt-get install -y wrk`). Internal modes: `--serve trivial|fast <outDir>`.
+ * `--json`: after the printed lines, one line with the figures as JSON (for `npm run bench`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -231,6 +233,7 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '50' },
       serve: { type: 'string' },
       'keep-build': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     args: process.argv.slice(2),
@@ -267,6 +270,17 @@ async function main(): Promise<void> {
     await fs.writeFile(normalConfig, JSON.stringify({ ...base, reports: { ...base.reports, sqliteSynchronous: 'normal' } }));
     const normalEnv = { ...fastEnv, OUTAGE_RADAR_DATA_DIR: normalData, OUTAGE_RADAR_CONFIG: normalConfig };
     rows.push(await measure('npm start path (sqlite, sync normal)', await startChild(['--serve', 'fast', site.outDir], normalEnv), script, seconds, connections, normalData));
+    // The same path with the database in memory (tmpfs: fsync costs nothing) shows what the code
+    // itself costs, apart from the disk.
+    if (existsSync('/dev/shm')) {
+      const shmData = await fs.mkdtemp(path.join('/dev/shm', 'or-bench-reports-'));
+      try {
+        const shmEnv = { ...fastEnv, OUTAGE_RADAR_DATA_DIR: shmData };
+        rows.push(await measure('npm start path (sqlite on tmpfs)', await startChild(['--serve', 'fast', site.outDir], shmEnv), script, seconds, connections, shmData));
+      } finally {
+        await fs.rm(shmData, { recursive: true, force: true });
+      }
+    }
     const astroData = await dataFor('astro');
     rows.push(await measure('Astro route alone (entry.mjs)', await startBuiltServer(site, { OUTAGE_RADAR_DATA_DIR: astroData, OUTAGE_RADAR_TRUST_PROXY: '1' }), script, seconds, connections, astroData));
 
@@ -292,6 +306,10 @@ async function main(): Promise<void> {
     for (const [label, ok] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  npm start path (defaults): ${label}`);
     for (const r of rows.slice(2)) {
       console.log(`info  ${r.name}: ${(r.rate / trivialRate).toFixed(2)}× trivial, p99 ${r.p99.toFixed(1)} ms, lost ${Math.max(0, r.acked - (r.stored ?? 0))}`);
+    }
+    if (values.json) {
+      const figures = rows.map((r) => ({ ...r, ratio: r.rate / trivialRate, lost: r.stored === null ? null : Math.max(0, r.acked - r.stored) }));
+      console.log(JSON.stringify({ trivial: figures[0], served: figures[1], others: figures.slice(2), commitMs: { before: probe, after }, checks: checks.map(([label, ok]) => ({ label, ok })) }));
     }
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {

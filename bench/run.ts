@@ -25,7 +25,7 @@ import { buildSite } from './build-site.ts';
 import { generateData } from './generate-data.ts';
 import { launchChromium, LIGHTHOUSE_CATEGORIES, measureRequiredJs, runLighthouse } from './lib/browser-pages.ts';
 import { lastJson, runChild } from './lib/child.ts';
-import { parsePipelineOutput, parseReportsOutput, parseStaticServingOutput } from './lib/parse-output.ts';
+import { parsePipelineOutput, parseStaticServingOutput } from './lib/parse-output.ts';
 import { measureScrapeCycle } from './lib/scrape-cycle.ts';
 import { startSiteServer } from './lib/serve-site.ts';
 import { buildRow, toMarkdown, toText, type FigureRow, type FigureSpec } from './lib/table.ts';
@@ -239,39 +239,68 @@ const staticGroup: Group = {
   },
 };
 
+interface ReportsRowJson {
+  name: string;
+  rate: number;
+  ratio: number;
+  p50: number;
+  p99: number;
+  acked: number;
+  stored: number | null;
+  lost: number | null;
+  other: number;
+}
+
+interface ReportsJson {
+  trivial: ReportsRowJson;
+  served: ReportsRowJson;
+  others: ReportsRowJson[];
+  commitMs?: { before: { p50: number }; after: { p50: number } };
+}
+
 const reportsGroup: Group = {
   name: 'reports',
   title: 'Crowd report ingestion, POST /api/reports (bench/reports.ts, wrk -c50)',
   figures: [
     { id: 'reports.trivial', label: 'trivial node:http server, same parse (reference)', unit: 'reports/s', digits: 0 },
-    { id: 'reports.rate', label: "npm start's report path (fast path + SQLite group commit)", unit: 'reports/s', digits: 0 },
+    { id: 'reports.rate', label: "npm start's report path (defaults: SQLite group commit, synchronous full)", unit: 'reports/s', digits: 0 },
     { id: 'reports.ratio', label: 'ratio to the trivial server (same run)', unit: '×', digits: 2, target: { op: '>=', value: 0.5, text: '≥ 0.5×' } },
     { id: 'reports.p50', label: 'latency p50', unit: 'ms', digits: 2 },
     { id: 'reports.p99', label: 'latency p99', unit: 'ms', digits: 1, target: { op: '<=', value: 50 } },
     { id: 'reports.lost', label: 'acknowledged but not stored (lost)', unit: 'count', digits: 0, fold: 'max', target: { op: '=', value: 0 } },
     { id: 'reports.refused', label: 'refused (non-2xx) under load', unit: 'count', digits: 0, fold: 'max', target: { op: '=', value: 0 } },
     { id: 'reports.rss', label: 'server peak RSS under report load', unit: 'MiB', digits: 0 },
+    { id: 'reports.normal.ratio', label: 'same path with reports.sqliteSynchronous normal, ratio to trivial', unit: '×', digits: 2 },
     { id: 'reports.astro.ratio', label: 'Astro route alone, ratio to the trivial server', unit: '×', digits: 2 },
   ],
   runs: (ctx) => ctx.runs,
   async run(ctx): Promise<RunOutcome> {
     const duration = ctx.quick ? 5 : 15;
-    const run = await runChild(process.execPath, [BENCH('reports.ts'), '--duration', String(duration)], { cwd: ROOT, echo: echo('reports') });
-    const r = parseReportsOutput(run.stdout);
-    const rss = run.rss.peakOf((p) => /--serve fast/.test(p.cmdline));
+    // bench:reports exits 1 when one of its targets is missed: the figures are still there.
+    const run = await runChild(process.execPath, [BENCH('reports.ts'), '--duration', String(duration), '--json'], { cwd: ROOT, echo: echo('reports'), okCodes: [0, 1] });
+    const r = lastJson<ReportsJson>(run.stdout);
+    // The first server started with the default settings is the measured one (the second runs with synchronous normal).
+    const servers = [...run.rss.processes.values()].filter((p) => /--serve fast/.test(p.cmdline)).sort((a, b) => a.pid - b.pid);
+    const rss = servers[0] ? run.rss.peakOf((p) => p.pid === servers[0]!.pid) : 0;
+    const other = (prefix: string) => r.others.find((o) => o.name.includes(prefix));
+    const notes: Record<string, string> = {
+      'reports.lost': `${r.served.acked.toLocaleString('en-US')} acknowledged, ${r.served.stored?.toLocaleString('en-US') ?? '?'} stored (last run)`,
+    };
+    if (r.commitMs) notes['reports.rate'] = `disk: a synced SQLite commit took ${r.commitMs.before.p50.toFixed(2)} ms (p50) before, ${r.commitMs.after.p50.toFixed(2)} ms after (last run)`;
     return {
       values: {
         'reports.trivial': r.trivial.rate,
         'reports.rate': r.served.rate,
-        'reports.ratio': r.served.rate / r.trivial.rate,
-        'reports.p50': r.served.p50Ms,
-        'reports.p99': r.served.p99Ms,
-        'reports.lost': r.served.stored === null ? null : Math.max(0, r.served.acked - r.served.stored),
-        'reports.refused': r.served.non2xx,
+        'reports.ratio': r.served.ratio,
+        'reports.p50': r.served.p50,
+        'reports.p99': r.served.p99,
+        'reports.lost': r.served.lost,
+        'reports.refused': r.served.other,
         'reports.rss': rss > 0 ? rss / MiB : null,
-        'reports.astro.ratio': r.astro ? r.astro.rate / r.trivial.rate : null,
+        'reports.normal.ratio': other('normal')?.ratio ?? null,
+        'reports.astro.ratio': other('Astro')?.ratio ?? null,
       },
-      notes: { 'reports.lost': `${r.served.acked.toLocaleString('en-US')} acknowledged, ${r.served.stored?.toLocaleString('en-US') ?? '?'} stored (last run)` },
+      notes,
       raw: r,
     };
   },

@@ -24,6 +24,7 @@ export class BenchChildError extends Error {
 }
 
 export interface ChildRun {
+  code: number | null;
   stdout: string;
   stderr: string;
   wallMs: number;
@@ -39,6 +40,8 @@ export interface RunChildOptions {
   echo?: string;
   /** Kill the tree after this long (default 30 minutes). */
   timeoutMs?: number;
+  /** Exit codes that still carry figures (a bench that exits 1 when a target is missed). Default [0]. */
+  okCodes?: readonly number[];
 }
 
 /** Runs `command args…`; rejects with BenchChildError (and the output) on a non-zero exit. */
@@ -84,10 +87,10 @@ export async function runChild(command: string, args: readonly string[], options
     const [user, system] = text.trim().split('\n').pop()!.split(' ').map(Number);
     if (Number.isFinite(user) && Number.isFinite(system)) cpuSeconds = user! + system!;
   }
-  if (code !== 0) {
+  if (code === null || !(options.okCodes ?? [0]).includes(code)) {
     throw new BenchChildError(`${path.basename(command)} ${args.join(' ')} exited with ${code}:\n${(stderr + stdout).slice(-3000)}`, stderr + stdout);
   }
-  return { stdout, stderr, wallMs, cpuSeconds, rss };
+  return { code, stdout, stderr, wallMs, cpuSeconds, rss };
 }
 
 /** The last line of `stdout` that parses as a JSON object (scripts may print a line or two before it). */

@@ -1,6 +1,5 @@
 /**
- * Readers for the printed output of the benches that have no machine-readable mode (yet):
- * bench/reports.ts and bench/pipeline.ts. Pure. Each reader fails with a BenchParseError naming
+ * Readers for the printed output of bench/pipeline.ts (it has no machine-readable mode). Pure. Each reader fails with a BenchParseError naming
  * what it did not find, so a changed output format stops the table instead of filling it with
  * wrong numbers.
  */
@@ -11,46 +10,6 @@ export class BenchParseError extends Error {
     super(message);
     this.name = 'BenchParseError';
   }
-}
-
-export interface ReportsRow {
-  name: string;
-  rate: number;
-  ratio: number;
-  p50Ms: number;
-  p99Ms: number;
-  acked: number;
-  /** null for the trivial server (it stores nothing). */
-  stored: number | null;
-  lost: number | null;
-  non2xx: number;
-}
-
-export interface ReportsOutput {
-  trivial: ReportsRow;
-  served: ReportsRow;
-  astro: ReportsRow | null;
-}
-
-const num = (s: string): number | null => (s === '–' || s === '-' ? null : Number(s));
-
-/** The result table of `bench/reports.ts`: name, then reports/s, ratio, p50, p99, acked, stored, lost, non-2xx. */
-export function parseReportsOutput(text: string): ReportsOutput {
-  const rows = new Map<string, ReportsRow>();
-  for (const line of text.split('\n')) {
-    const key = ['trivial node:http', 'npm start path', 'Astro route alone'].find((k) => line.startsWith(k));
-    if (!key) continue;
-    const cells = line.trim().split(/\s+/).slice(-8);
-    const [rate, ratio, p50, p99, acked, stored, lost, non2xx] = cells.map(num);
-    if (cells.length < 8 || [rate, ratio, p50, p99, acked, non2xx].some((v) => v === null || !Number.isFinite(v))) {
-      throw new BenchParseError(`bench:reports: unreadable row: ${line}`);
-    }
-    rows.set(key, { name: line.slice(0, 38).trim(), rate: rate!, ratio: ratio!, p50Ms: p50!, p99Ms: p99!, acked: acked!, stored: stored ?? null, lost: lost ?? null, non2xx: non2xx! });
-  }
-  const trivial = rows.get('trivial node:http');
-  const served = rows.get('npm start path');
-  if (!trivial || !served) throw new BenchParseError(`bench:reports: no result table in the output:\n${text.slice(-1500)}`);
-  return { trivial, served, astro: rows.get('Astro route alone') ?? null };
 }
 
 export interface PipelineOutput {

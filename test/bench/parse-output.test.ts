@@ -1,34 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BenchParseError, parsePipelineOutput, parseReportsOutput, parseStaticServingOutput } from '../../bench/lib/parse-output.ts';
-
-// Lines as bench/reports.ts prints them (names padded to 38, numbers right-aligned).
-const row = (name: string, cells: (string | number)[]) =>
-  `${name.padEnd(38)} ${cells.map((c, i) => String(c).padStart([10, 6, 8, 8, 9, 9, 5, 8][i]!)).join(' ')}`;
-const REPORTS = [
-  'bench:reports — wrk -t1 -c50, 15 s per target (+ 3 s warm-up), 2 CPUs, Node v24.21.0',
-  'site built in 9.1 s (/tmp/x/dist)',
-  '',
-  `${'target'.padEnd(38)} ${'reports/s'.padStart(10)} ${'ratio'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'acked'.padStart(9)} ${'stored'.padStart(9)} ${'lost'.padStart(5)} ${'non-2xx'.padStart(8)}`,
-  row('trivial node:http (same parse)', ['14210', '1.00', '3.10', '9.85', '255780', '–', '–', '0']),
-  row('npm start path (fast path + sqlite)', ['9120', '0.64', '4.92', '21.40', '164161', '164161', '0', '0']),
-  row('Astro route alone (entry.mjs)', ['1710', '0.12', '27.10', '61.02', '30780', '30779', '1', '2']),
-  '',
-  'PASS  npm start path: rate ≥ 0.5× trivial (0.64×)',
-].join('\n');
-
-describe('parseReportsOutput', () => {
-  test('reads the three rows, with "–" for what the trivial server does not store', () => {
-    const r = parseReportsOutput(REPORTS);
-    expect(r.trivial).toMatchObject({ rate: 14210, ratio: 1, p99Ms: 9.85, acked: 255780, stored: null, lost: null, non2xx: 0 });
-    expect(r.served).toMatchObject({ name: 'npm start path (fast path + sqlite)', rate: 9120, ratio: 0.64, p50Ms: 4.92, p99Ms: 21.4, acked: 164161, stored: 164161, lost: 0 });
-    expect(r.astro).toMatchObject({ rate: 1710, stored: 30779, lost: 1, non2xx: 2 });
-  });
-
-  test('output without the table is an error, not zeros', () => {
-    expect(() => parseReportsOutput('bench:reports — wrk …\nError: wrk is not installed')).toThrow(BenchParseError);
-    expect(() => parseReportsOutput(REPORTS.replace('9120', 'lots'))).toThrow(/unreadable row/);
-  });
-});
+import { BenchParseError, parsePipelineOutput, parseStaticServingOutput } from '../../bench/lib/parse-output.ts';
 
 const PIPELINE = [
   'generating 500 incidents of history…',
