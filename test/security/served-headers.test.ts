@@ -157,8 +157,9 @@ function expectHeaderPlan(pathname: string, headers: Headers, where = pathname):
 
 /** URL paths of every file in the served build (`x/index.html` → `/x/`). */
 async function servedPaths(): Promise<string[]> {
-  // Precompressed twins (.br, .gz) are served in place of their originals, never by their own names.
-  const files = (await listBuiltFiles(clientDir, '')).filter((f) => !/\.(br|gz)$/.test(f));
+  // Precompressed twins (.br, .gz) are served in place of their originals, never by their own names;
+  // dotfiles (the server's temp files while it compresses in the background) are never served.
+  const files = (await listBuiltFiles(clientDir, '')).filter((f) => !/\.(br|gz)$/.test(f) && !path.relative(clientDir, f).split(path.sep).some((seg) => seg.startsWith('.')));
   return files.map((f) => `/${path.relative(clientDir, f).split(path.sep).join('/')}`.replace(/(^|\/)index\.html$/, '$1'));
 }
 
