@@ -19,6 +19,9 @@ import { runCycle, type CycleReport, type SignalProvider, type SourceOutcome } f
 import { createCrowdProvider } from './crowd/provider.ts';
 import { prepareBuildsRoot } from '../src/server/builds.ts';
 import { createHttpClient, type OwnedHttpClient } from './http/client.ts';
+import { closeNotifiers, drainNotifications, notifyCycle } from './notify/index.ts';
+import { readIncidents } from '../src/store/data-store.ts';
+import type { Incident } from '../src/domain/schemas.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, data: 3, locked: 4, build: 5 } as const;
 
@@ -178,6 +181,22 @@ function exitCodeFor(err: unknown): number {
   return EXIT.failure;
 }
 
+/** Time a one-shot run waits for webhook receivers before it exits; undelivered events stay in the outbox. */
+const NOTIFY_DRAIN_MS = 10_000;
+
+async function notifyAndDrain(config: LoadedConfig, env: NodeJS.ProcessEnv, before: Incident[], now: Date, report: CycleReport, log: Logger): Promise<void> {
+  try {
+    const after = await readIncidents(config.dataDirAbs);
+    await notifyCycle({ config, env, dataDir: config.dataDirAbs, before, after, now, status: report.status });
+    await drainNotifications(NOTIFY_DRAIN_MS);
+  } catch (err) {
+    // Best effort: the data is written; the outbox keeps what was not delivered for the next run.
+    log.error('notifications failed', { err });
+  } finally {
+    await closeNotifiers();
+  }
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = createLogger({ name: 'cycle' });
   let args: CliArgs;
@@ -211,6 +230,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         log: (entry) => log[entry.level](entry.message, { event: entry.event, host: entry.host, source: entry.sourceId }),
       });
     }
+    // Notifications need the incidents before and after; a replay re-derives history and sends nothing.
+    const before = args.replay ? null : await readIncidents(config.dataDirAbs).catch(() => null);
     const report = await runCycle({
       config,
       now,
@@ -222,6 +243,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       log,
     });
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    if (before) await notifyAndDrain(config, env, before, now, report, log);
     if (args.command !== 'update') return EXIT.ok;
     if (!report.changed && !args.force) {
       log.info('nothing changed: build skipped (use --force to build anyway)');

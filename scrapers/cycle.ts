@@ -289,8 +289,13 @@ export async function runCycle(options: RunCycleOptions): Promise<CycleReport> {
           nextHealth.set(source.id, { ...base, state: 'skipped' });
           return outcome({ outcome: 'skipped', until: prev.notBefore, reason: 'Retry-After' });
         }
-        nextHealth.set(source.id, base);
-        return outcome({ outcome: 'not_due', until: prev.notBefore, reason: 'interval' });
+        // A schedule tick can start a few seconds before an interval ends (e.g. interval = schedule
+        // period); a Retry-After above is honoured to the second, an interval within this slack is due.
+        const intervalSlackMs = Math.min(30_000, source.intervalMinutes * 6_000);
+        if (Date.parse(prev.notBefore) - now.getTime() > intervalSlackMs) {
+          nextHealth.set(source.id, base);
+          return outcome({ outcome: 'not_due', until: prev.notBefore, reason: 'interval' });
+        }
       }
 
       const t0 = clock().getTime();

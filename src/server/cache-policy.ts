@@ -4,7 +4,7 @@
  * - `/_astro/…`: fingerprinted assets, never change under their name → a year, immutable;
  * - API JSON and badges: read by machines every minute, change every cycle → 60 s;
  * - feeds: polled by readers → 5 min;
- * - incident pages: change rarely once written → 10 min;
+ * - incident pages: an open incident gains updates every cycle, so they get the same 60 s as pages;
  * - everything else (home, service, history pages) → 60 s.
  * `stale-while-revalidate` lets caches keep answering while they re-check with us (ETag → 304).
  */
@@ -12,7 +12,6 @@
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 export const CACHE_SHORT = 'public, max-age=60, stale-while-revalidate=60';
 export const CACHE_FEED = 'public, max-age=300, stale-while-revalidate=60';
-export const CACHE_INCIDENT = 'public, max-age=600, stale-while-revalidate=300';
 export const CACHE_NONE = 'no-store';
 
 /** Cache-Control for a built file's URL path (`/de/history.rss`, `/en/incidents/x/`). */
@@ -20,6 +19,5 @@ export function cacheControlFor(pathname: string): string {
   if (pathname.startsWith('/_astro/')) return CACHE_IMMUTABLE;
   if (pathname.startsWith('/api/') || pathname.startsWith('/badges/')) return CACHE_SHORT;
   if (/\.(rss|atom|xml)$/.test(pathname)) return CACHE_FEED;
-  if (/^\/[a-z]{2}\/incidents\//.test(pathname)) return CACHE_INCIDENT;
   return CACHE_SHORT;
 }

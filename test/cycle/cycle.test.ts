@@ -124,6 +124,13 @@ describe('a cycle scrapes, correlates and writes', () => {
     expect(outcomes(early)).toEqual({ 'ms-posts': 'ok', heise: 'not_due', golem: 'not_due' });
     expect(early.sources.find((s) => s.id === 'heise')).toMatchObject({ until: t('08:10'), reason: 'interval' });
   });
+
+  test('a schedule tick a few seconds before the interval ends still reads the source', async () => {
+    const ctx = await setup();
+    await cycle(ctx, t('08:00'));
+    const tick = await cycle(ctx, new Date(Date.parse(t('08:10')) - 5_000).toISOString());
+    expect(outcomes(tick)).toEqual({ 'ms-posts': 'ok', heise: 'ok', golem: 'ok' });
+  });
 });
 
 describe('failing sources', () => {

@@ -115,7 +115,7 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       .replace(/^\s*listen \[::\]:.*$/gm, '')
       .replace('/etc/letsencrypt/live/status.example.org/fullchain.pem', path.join(dir, 'cert.pem'))
       .replace('/etc/letsencrypt/live/status.example.org/privkey.pem', path.join(dir, 'key.pem'))
-      .replace('/srv/outage-radar/dist/client', path.join(dir, 'site'))
+      .replace('/srv/outage-radar/builds/current/client', path.join(dir, 'site'))
       .replace('/var/www/letsencrypt', path.join(dir, 'acme'))
       .replace('server 127.0.0.1:4321;', `server 127.0.0.1:${upstream.port};`);
     if (!HAS_BROTLI) site = site.replace(/^\s*brotli_static on;.*$/m, '');
@@ -212,7 +212,7 @@ describe.skipIf(!NGINX)('nginx server block (deploy/nginx)', () => {
       ['/api/v2/summary.json', 'public, max-age=60, stale-while-revalidate=60'],
       ['/badges/en/exchange-online.svg', 'public, max-age=60, stale-while-revalidate=60'],
       ['/en/history.rss', 'public, max-age=300, stale-while-revalidate=60'],
-      ['/en/incidents/inc-2026-11-24-exchange-online-owa/', 'public, max-age=600, stale-while-revalidate=300'],
+      ['/en/incidents/inc-2026-11-24-exchange-online-owa/', 'public, max-age=60, stale-while-revalidate=60'],
       ['/en/', 'public, max-age=60, stale-while-revalidate=60'],
       ['/_astro/client.Ab12Cd.js', 'public, max-age=31536000, immutable'],
     ])('%s has Cache-Control %s', async (pathname, cacheControl) => {

@@ -49,11 +49,11 @@ describe.each([
     expect(get(unit, 'Service', 'EnvironmentFile')).toEqual(['/etc/outage-radar/env']);
   });
 
-  test('sees a read-only system and may write only data/, dist/ and the build caches', () => {
+  test('sees a read-only system and may write only data/, dist/, builds/ (npm start swaps builds there) and the build caches', () => {
     expect(get(unit, 'Service', 'ProtectSystem')).toEqual(['strict']);
     const writable = get(unit, 'Service', 'ReadWritePaths').flatMap((v) => v.split(/\s+/)).map((p) => p.replace(/^-/, ''));
     expect(writable).toEqual(expect.arrayContaining(['/srv/outage-radar/data', '/srv/outage-radar/dist']));
-    for (const p of writable) expect(p).toMatch(/^\/srv\/outage-radar\/(data|dist|\.astro|node_modules\/\.astro|node_modules\/\.vite)$/);
+    for (const p of writable) expect(p).toMatch(/^\/srv\/outage-radar\/(data|dist|builds|\.astro|node_modules\/\.astro|node_modules\/\.vite)$/);
     for (const key of ['NoNewPrivileges', 'ProtectHome', 'PrivateTmp', 'PrivateDevices', 'RestrictSUIDSGID']) {
       expect(get(unit, 'Service', key)).toEqual(['yes']);
     }
@@ -105,5 +105,12 @@ describe.skipIf(!SYSTEMD_ANALYZE)('systemd-analyze', () => {
     expect(score, res.stderr).not.toBeNull();
     console.log(`${name}: systemd-analyze security exposure ${score![1]} (0 = fully confined, 10 = unprotected)`);
     expect(Number(score![1])).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('outage-radar.service (npm start)', () => {
+  test('may write builds/, where the scheduler builds and swaps the served site', () => {
+    const writable = get(service, 'Service', 'ReadWritePaths').flatMap((v) => v.split(/\s+/)).map((p) => p.replace(/^-/, ''));
+    expect(writable).toContain('/srv/outage-radar/builds');
   });
 });
