@@ -23,7 +23,7 @@ import {
   writeSourceHealth,
   writeStatus,
 } from '../src/store/data-store.ts';
-import { withLock } from '../src/store/files.ts';
+import { removeStaleTempFiles, withLock } from '../src/store/files.ts';
 import { correlateSignals, type MergeRecord } from './correlate/correlate.ts';
 import { settingsFromConfig } from './correlate/rules.ts';
 import { detectVanished } from './correlate/vanish.ts';
@@ -218,6 +218,9 @@ export async function runCycle(options: RunCycleOptions): Promise<CycleReport> {
 
   return withLock(dataPaths(dataDir).lock, async () => {
     const started = clock().getTime();
+    // A cycle killed mid-write leaves its temp file; it must not pile up or be committed with data/.
+    const staleTemps = await removeStaleTempFiles(dataDir);
+    if (staleTemps > 0) log.info('removed temp files of an interrupted write', { count: staleTemps });
     const [healthMap, incidents, observations, prevStatus] = await Promise.all([
       readSourceHealth(dataDir),
       readIncidents(dataDir),

@@ -68,6 +68,30 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes temp files that writers killed mid-write left behind (their pid is gone), below `dir`.
+ * A live process's temp file is kept: its rename may still come. Returns how many were removed.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<number> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let removed = 0;
+  for (const e of entries) {
+    const m = e.isFile() ? TEMP_NAME.exec(e.name) : null;
+    if (!m || isAlive(Number(m[1]))) continue;
+    await fs.rm(path.join(e.parentPath, e.name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
 export class LockedError extends Error {
   readonly code = 'LOCKED';
   readonly holderPid: number | null;

@@ -70,3 +70,19 @@ describe('signal log', () => {
     await expect(readSignals(dir)).rejects.toThrow(/2026-11-25\.jsonl:1: /);
   });
 });
+
+describe('temp files of interrupted writes', () => {
+  test('those of dead writers are removed, a live writer’s is kept', async () => {
+    const { removeStaleTempFiles } = await import('../../src/store/files.ts');
+    const dir = await tmp();
+    const dead = path.join(dir, 'incidents', '2026', '.x.json.999999999.0a1b2c3d.tmp');
+    const live = path.join(dir, `.status.json.${process.pid}.0a1b2c3d.tmp`);
+    await writeFileAtomic(path.join(dir, 'incidents', '2026', 'x.json'), '{}');
+    await writeFile(dead, 'half');
+    await writeFile(live, 'in flight');
+    expect(await removeStaleTempFiles(dir)).toBe(1);
+    await expect(readFile(dead, 'utf8')).rejects.toThrow();
+    expect(await readFile(live, 'utf8')).toBe('in flight');
+    expect(await readFile(path.join(dir, 'incidents', '2026', 'x.json'), 'utf8')).toBe('{}');
+  });
+});
