@@ -92,6 +92,17 @@ const MONTH_RE = `(?<month>${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)
 const TIME_RE = '(?:,?\\s*(?:at\\s+)?(?<hh>\\d{1,2}):(?<mm>\\d{2})\\s*(?<ampm>[ap]\\.?m\\.?)?)\\s*(?<zone>utc|gmt)?';
 const MDY = new RegExp(`${MONTH_RE}\\s+(?<day>\\d{1,2}),?\\s+(?<year>\\d{4})${TIME_RE}`, 'i');
 const DMY = new RegExp(`(?<day>\\d{1,2})\\s+${MONTH_RE},?\\s+(?<year>\\d{4})${TIME_RE}`, 'i');
+/**
+ * A timestamp as data stores it (`YYYY-MM-DDTHH:MM:SS.sssZ`), or null for times outside years
+ * 1000–9999, whose ISO form (`+020000-…`) the schema rejects: one odd date must cost one field,
+ * not the whole read of an official source.
+ */
+function toIso(t: number): string | null {
+  if (!Number.isFinite(t)) return null;
+  const iso = new Date(t).toISOString();
+  return /^\d{4}-/.test(iso) && !iso.startsWith('0') ? iso : null;
+}
+
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -104,8 +115,7 @@ export function parseMicrosoftDate(text: string | null | undefined): string | nu
   if (!text) return null;
   const s = text.trim();
   if (ISO_RE.test(s)) {
-    const t = Date.parse(s);
-    return Number.isFinite(t) ? new Date(t).toISOString() : null;
+    return toIso(Date.parse(s));
   }
   const g = (MDY.exec(s) ?? DMY.exec(s))?.groups;
   if (!g?.month || !g.day || !g.year || !g.hh || !g.mm || !g.zone) return null;
@@ -119,24 +129,24 @@ export function parseMicrosoftDate(text: string | null | undefined): string | nu
     if (meridiem === 'am' && hour === 12) hour = 0;
   }
   const day = Number(g.day);
-  if (mo < 0 || hour > 23 || minute > 59) return null;
-  const date = new Date(Date.UTC(Number(g.year), mo, day, hour, minute));
-  return date.getUTCDate() === day ? date.toISOString() : null;
+  const year = Number(g.year);
+  // Date.UTC maps years 0–99 to 1900–1999; such a year is junk here, not the 20th century.
+  if (mo < 0 || hour > 23 || minute > 59 || year < 1000 || year > 9999) return null;
+  const date = new Date(Date.UTC(year, mo, day, hour, minute));
+  return date.getUTCDate() === day ? toIso(date.getTime()) : null;
 }
 
 /** Parses a .NET timestamp; `0001-01-01…` (DateTime.MinValue) and junk are null. */
 export function parseDotNetDate(value: string | null | undefined): string | null {
   if (!value || value.startsWith('0001-01-01')) return null;
-  const t = Date.parse(value);
-  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+  return toIso(Date.parse(value));
 }
 
 /** RSS dates, including Microsoft's bare `Z` zone ("Sat, 01 Aug 2026 00:05:00 Z"). */
 export function parseFeedDate(value: string | null | undefined): string | null {
   if (!value) return null;
   const fixed = value.trim().replace(/\s+Z$/, ' +0000').replace(/\s+(UT|UTC)$/, ' +0000');
-  const t = Date.parse(fixed);
-  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+  return toIso(Date.parse(fixed));
 }
 
 /** Microsoft's healthy banners (mac, ppac, Azure); a post that is only this says "no incident". */

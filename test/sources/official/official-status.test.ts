@@ -11,6 +11,7 @@ import {
   matchServicesInText,
   messageToText,
   parseFeedDate,
+  parseDotNetDate,
   parseMicrosoftDate,
   parseSections,
   postKey,
@@ -168,5 +169,20 @@ describe('services named in official text', () => {
     ['Teamster strike', []],
   ])('%j → %j', (text, expected) => {
     expect(matchServicesInText(text)).toEqual(expected);
+  });
+});
+
+describe('dates outside years 1000–9999', () => {
+  test.each([
+    ['+020000-01-01T00:00:00Z', parseDotNetDate],
+    ['9999-12-31T23:59:00-05:00', parseDotNetDate],
+    ['Fri, 31 Dec 9999 23:00:00 -0500', parseFeedDate],
+    ['January 1, 0050 at 2:00 PM UTC', parseMicrosoftDate],
+  ] as const)('%s is null rather than an ISO string the schema rejects', (text, parse) => {
+    expect(parse(text)).toBeNull();
+  });
+
+  test('ordinary dates still parse', () => {
+    expect(parseDotNetDate('2026-09-18T21:22:55+00:00')).toBe('2026-09-18T21:22:55.000Z');
   });
 });
