@@ -638,7 +638,7 @@ async function main(argv: string[]): Promise<number> {
   const header = [
     `Outage Radar benchmarks, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (${mode}${only ? `, only ${only.join(', ')}` : ''}; ${((finishedAt.getTime() - startedAt.getTime()) / 60_000).toFixed(0)} min)`,
     `commit ${gitState()}; ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${loadBefore[0]!.toFixed(1)} at start, ${machine.loadAverageEnd[0]!.toFixed(1)} at end`,
-    `targets: ${met} met, ${missed.length} not met${missed.length ? ` (${missed.map((r) => r.label).join('; ')})` : ''}`,
+    `targets: ${met} met, ${missed.length} not met${missed.length ? ` (${missed.map((r) => `${r.group}: ${r.label}`).join('; ')})` : ''}`,
   ];
   process.stdout.write(`\n${header.join('\n')}\n\n${toText(rows, titles)}\n`);
 
