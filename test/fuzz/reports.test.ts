@@ -182,7 +182,9 @@ describe('over HTTP', () => {
           expect([200, 202, 303]).toContain(res.statusCode);
         }
       }),
-      { numRuns: 150 },
+      // Seeded: the rate limit (5/min) is shared across properties, and an unlucky draw that repeats
+      // a few addresses could leave no accepted report to prove the 2xx path.
+      { numRuns: 150, seed: 20261125 },
     );
     expect(statuses).toContain(202);
     expect([...statuses].some((st) => st >= 400)).toBe(true);
