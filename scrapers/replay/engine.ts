@@ -118,7 +118,10 @@ export interface TapeResult {
   falseAlarmsPer30Days: number | null;
   cycles: { ticks: number; run: number; cycleMinutes: number };
   reports: number;
+  /** Wall-clock time of the replay. */
   durationMs: number;
+  /** CPU time (user + system) of this process during the replay: what a busy machine does not inflate. */
+  cpuMs: number;
   dataDir: string | null;
 }
 
@@ -168,6 +171,7 @@ export async function restoreReadSchedule(dataDir: string, sources: LoadedConfig
 
 export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
   const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
   const { tape } = options;
   const { header } = tape;
   const log = options.log ?? silentLogger;
@@ -373,6 +377,10 @@ export async function replayTape(options: ReplayOptions): Promise<TapeResult> {
       cycles: { ticks, run: runs, cycleMinutes },
       reports: reports.length,
       durationMs: Math.round(performance.now() - wallStart),
+      cpuMs: (() => {
+        const c = process.cpuUsage(cpuStart);
+        return Math.round((c.user + c.system) / 1000);
+      })(),
       dataDir: options.keepData ? dataDir : null,
     };
   } finally {

@@ -151,7 +151,7 @@ describe('skipping cycles', () => {
     const tape = parseTape(
       jsonl(
         {
-          ...header('test-skip', 'outage', '2026-01-09T00:00:00Z', '2026-01-09T14:00:00Z'),
+          ...header('test-skip', 'outage', '2026-01-09T03:00:00Z', '2026-01-09T12:00:00Z'),
           crowd: { baseline: { seed: 9, perHour: { teams: 1, 'exchange-online': 1.5, azure: 0.2 }, dispersion: 0.3, bursts: { perWeek: 3, minSize: 2, maxSize: 5, spreadMinutes: 20 } } },
         },
         { type: 'press', at: '2026-01-09T03:10:00Z', outlet: 'Golem.de', title: 'Microsoft 365: Neue Funktionen für Outlook', link: 'https://www.golem.de/news/test-neue-funktionen.html', lang: 'de' },
@@ -166,7 +166,7 @@ describe('skipping cycles', () => {
           source: 'azure-status-rss',
           answer: { kind: 'azure-items', items: [{ guid: 'test-azure-front-door', title: 'Azure Front Door - West Europe - Connectivity issues', categories: ['Azure Front Door', 'West Europe'], description: '<p>Starting at 09:50 UTC we began investigating connection failures.</p>' }] },
         },
-        { type: 'official', at: '2026-01-09T11:00:00Z', source: 'azure-status-rss', answer: { kind: 'azure-items', items: [] } },
+        { type: 'official', at: '2026-01-09T10:40:00Z', source: 'azure-status-rss', answer: { kind: 'azure-items', items: [] } },
       ),
       'skip.tape.jsonl',
     );
