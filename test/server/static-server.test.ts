@@ -121,7 +121,7 @@ describe('caching', () => {
     expect((await raw(port, 'GET', '/api/status.json')).headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
     expect((await raw(port, 'GET', '/badges/en/teams.svg')).headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
     expect((await raw(port, 'GET', '/de/history.rss')).headers['cache-control']).toBe('public, max-age=300, stale-while-revalidate=60');
-    expect((await raw(port, 'GET', '/en/incidents/inc-1/')).headers['cache-control']).toBe('public, max-age=600, stale-while-revalidate=300');
+    expect((await raw(port, 'GET', '/en/incidents/inc-1/')).headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
   });
 
   test('an ETag comes back as 304 without a body, with the validators repeated', async () => {
