@@ -6,7 +6,8 @@ import { SignalSchema, type Signal } from '../../src/domain/schemas.ts';
 import type { ServiceId } from '../../src/domain/services.ts';
 import { worseComponentStatus, type Classification, type ComponentStatus } from '../../src/domain/vocabulary.ts';
 import { SourceError } from '../http/errors.ts';
-import type { HttpResponse } from '../http/types.ts';
+import type { ExpectedBody, HttpResponse } from '../http/types.ts';
+import type { FetchContext, SourceResult } from './types.ts';
 import { normalizeWhitespace } from '../text/clean.ts';
 import type { OfficialStatusMapping } from './_official-status.ts';
 import { clip } from './_official-text.ts';
@@ -111,4 +112,34 @@ export function parseJson(text: string, sourceId: string): unknown {
   } catch (cause) {
     throw new SourceError('PARSE_FAILED', `${sourceId}: body is not valid JSON (${(cause as Error).message})`, { sourceId, cause });
   }
+}
+
+/** What a parser makes of one official body: the result fields that are not transport. */
+export type OfficialParse = Pick<SourceResult, 'signals' | 'serviceStatus' | 'activeKeys'>;
+
+/**
+ * The transport half every single-URL official adapter shares: a conditional GET of the source's
+ * URL, 304 → not modified (keep last data), Content-Type checked against `accepted`, then `parse`
+ * on the decoded text. Throws SourceError.
+ */
+export async function fetchOfficialSource(
+  ctx: FetchContext,
+  expect: ExpectedBody,
+  accepted: readonly string[],
+  parse: (text: string) => OfficialParse | Promise<OfficialParse>,
+): Promise<SourceResult> {
+  const res = await ctx.http.request({
+    url: ctx.source.url,
+    expect,
+    etag: ctx.validators.etag,
+    lastModified: ctx.validators.lastModified,
+    signal: ctx.signal,
+    sourceId: ctx.source.id,
+  });
+  const validators = { etag: res.etag, lastModified: res.lastModified };
+  if (res.notModified) {
+    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators, bodyHash: null };
+  }
+  requireContentType(res, ctx.source.id, accepted);
+  return { outcome: 'ok', ...(await parse(res.text)), validators, bodyHash: res.bodyHash };
 }

@@ -19,7 +19,7 @@ import { SERVICES, type ServiceId } from '../../src/domain/services.ts';
 import type { Signal } from '../../src/domain/schemas.ts';
 import type { ComponentStatus } from '../../src/domain/vocabulary.ts';
 import { SourceError } from '../http/errors.ts';
-import { buildOfficialSignal, requireContentType, ServiceStatusAccumulator, XML_TYPES } from './_official-signal.ts';
+import { buildOfficialSignal, fetchOfficialSource, ServiceStatusAccumulator, XML_TYPES } from './_official-signal.ts';
 import type { OfficialStatusMapping } from './_official-status.ts';
 import { matchServicesInText, messageToText, parseFeedDate, shortHash, sortServices } from './_official-text.ts';
 import { categoriesOf, parseRss, textOf, type RssFeed, type RssItem } from './_rss.ts';
@@ -140,21 +140,9 @@ export function parseAzureFeed(feed: RssFeed, ctx: { sourceId: string; now: Date
 }
 
 async function fetchAzure(ctx: FetchContext): Promise<SourceResult> {
-  const res = await ctx.http.request({
-    url: ctx.source.url,
-    expect: 'feed',
-    etag: ctx.validators.etag,
-    lastModified: ctx.validators.lastModified,
-    signal: ctx.signal,
-    sourceId: ctx.source.id,
-  });
-  const validators = { etag: res.etag, lastModified: res.lastModified };
-  if (res.notModified) {
-    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators, bodyHash: null };
-  }
-  requireContentType(res, ctx.source.id, XML_TYPES);
-  const parsed = parseAzureFeed(await parseRss(res.text, ctx.source.id), { sourceId: ctx.source.id, now: ctx.now });
-  return { outcome: 'ok', ...parsed, validators, bodyHash: res.bodyHash };
+  return fetchOfficialSource(ctx, 'feed', XML_TYPES, async (text) =>
+    parseAzureFeed(await parseRss(text, ctx.source.id), { sourceId: ctx.source.id, now: ctx.now }),
+  );
 }
 
 export const adapter: SourceAdapter = {

@@ -10,7 +10,7 @@
 import { servicesForWorkload } from '../../src/domain/services.ts';
 import type { Signal } from '../../src/domain/schemas.ts';
 import { SourceError } from '../http/errors.ts';
-import { requireContentType, ServiceStatusAccumulator, XML_TYPES } from './_official-signal.ts';
+import { fetchOfficialSource, ServiceStatusAccumulator, XML_TYPES } from './_official-signal.ts';
 import { parseFeedDate } from './_official-text.ts';
 import { parseRss, textOf, type RssFeed } from './_rss.ts';
 import { parsePost, workloadOfUrl, type PostsPayloadResult } from './status-cloud-microsoft-posts.ts';
@@ -55,22 +55,9 @@ export function parseStatusFeed(feed: RssFeed, ctx: { sourceId: string; url: str
 }
 
 async function fetchFeed(ctx: FetchContext): Promise<SourceResult> {
-  const res = await ctx.http.request({
-    url: ctx.source.url,
-    expect: 'feed',
-    etag: ctx.validators.etag,
-    lastModified: ctx.validators.lastModified,
-    signal: ctx.signal,
-    sourceId: ctx.source.id,
-  });
-  const validators = { etag: res.etag, lastModified: res.lastModified };
-  if (res.notModified) {
-    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators, bodyHash: null };
-  }
-  requireContentType(res, ctx.source.id, XML_TYPES);
-  const feed = await parseRss(res.text, ctx.source.id);
-  const parsed = parseStatusFeed(feed, { sourceId: ctx.source.id, url: ctx.source.url, now: ctx.now });
-  return { outcome: 'ok', ...parsed, validators, bodyHash: res.bodyHash };
+  return fetchOfficialSource(ctx, 'feed', XML_TYPES, async (text) =>
+    parseStatusFeed(await parseRss(text, ctx.source.id), { sourceId: ctx.source.id, url: ctx.source.url, now: ctx.now }),
+  );
 }
 
 export const adapter: SourceAdapter = {

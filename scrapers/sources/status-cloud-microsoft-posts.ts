@@ -14,7 +14,7 @@ import { servicesForWorkload, type ServiceId } from '../../src/domain/services.t
 import type { ComponentStatus } from '../../src/domain/vocabulary.ts';
 import type { Signal } from '../../src/domain/schemas.ts';
 import { SourceError } from '../http/errors.ts';
-import { buildOfficialSignal, JSON_TYPES, parseJson, requireContentType, ServiceStatusAccumulator } from './_official-signal.ts';
+import { buildOfficialSignal, JSON_TYPES, parseJson, fetchOfficialSource, ServiceStatusAccumulator } from './_official-signal.ts';
 import { isHealthyWord, mapOfficialStatus } from './_official-status.ts';
 import {
   formatPostText,
@@ -245,21 +245,9 @@ export function parsePostsPayload(
 }
 
 async function fetchPosts(ctx: FetchContext): Promise<SourceResult> {
-  const res = await ctx.http.request({
-    url: ctx.source.url,
-    expect: 'json',
-    etag: ctx.validators.etag,
-    lastModified: ctx.validators.lastModified,
-    signal: ctx.signal,
-    sourceId: ctx.source.id,
-  });
-  const validators = { etag: res.etag, lastModified: res.lastModified };
-  if (res.notModified) {
-    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators, bodyHash: null };
-  }
-  requireContentType(res, ctx.source.id, JSON_TYPES);
-  const parsed = parsePostsPayload(parseJson(res.text, ctx.source.id), { sourceId: ctx.source.id, url: ctx.source.url, now: ctx.now });
-  return { outcome: 'ok', ...parsed, validators, bodyHash: res.bodyHash };
+  return fetchOfficialSource(ctx, 'json', JSON_TYPES, (text) =>
+    parsePostsPayload(parseJson(text, ctx.source.id), { sourceId: ctx.source.id, url: ctx.source.url, now: ctx.now }),
+  );
 }
 
 export const adapter: SourceAdapter = {
