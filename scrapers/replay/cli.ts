@@ -102,7 +102,8 @@ export async function main(argv: string[]): Promise<number> {
         blindAfterMinutes: config.site.blindAfterMinutes,
       },
       summary,
-      tapes: results,
+      // Paths relative to the project, so the record reads the same on every machine.
+      tapes: results.map((r) => ({ ...r, tape: { ...r.tape, file: r.tape.file ? path.relative(PROJECT_ROOT, r.tape.file) : null } })),
     });
     process.stdout.write(`results: ${path.relative(process.cwd(), out)}\n`);
     if (o.check && (summary.targets.some((t) => !t.met) || summary.expectations.failed > 0)) return 2;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../scrapers/replay/cli.ts';
 import { replayTape, type ProviderFactory, type TapeResult } from '../../scrapers/replay/engine.ts';
 import { loadConfig, type LoadedConfig } from '../../src/config/load.ts';
-import { parseTape } from '../../src/tapes/load.ts';
+import { loadTape, parseTape } from '../../src/tapes/load.ts';
 
 const jsonl = (...lines: unknown[]) => lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
 /** Tapes in this file carry no crowd reports: no crowd provider is needed to replay them. */
@@ -79,6 +79,26 @@ describe('press before Microsoft, then Microsoft', () => {
     expect(result.expectations.filter((e) => !e.ok)).toEqual([]);
     expect(result.microsoftFirstAt).toBe('2026-01-06T09:40:00.000Z');
   });
+});
+
+describe('a repository tape: the Teams outage Microsoft never acknowledged', () => {
+  test('crowd reports alone raise a suspected incident within minutes; it expires on its own and is no false alarm', async () => {
+    const tape = await loadTape(path.resolve('test/tapes/outages/2025-12-19-teams-unacknowledged.tape.jsonl'));
+    const result = await replayTape({ tape, config });
+    expect(result.incidents).toHaveLength(1);
+    const i = result.incidents[0]!;
+    expect(i.services).toEqual(['teams']);
+    expect(i.confidence).toBe('crowd');
+    // First reports 19:08 (StatusGator alerted at 19:13): two complete 5-minute buckets, then the next cycle.
+    expect(minutes('2025-12-19T19:08:00Z', i.firstSuspectedAt!)).toBeGreaterThanOrEqual(5);
+    expect(minutes('2025-12-19T19:08:00Z', i.firstSuspectedAt!)).toBeLessThanOrEqual(20);
+    expect(i.microsoftFirstAt).toBeNull();
+    expect(i.leadMinutes).toBeNull();
+    expect(i.finalStatus).toBe('resolved');
+    expect(i.verdict).toBe('expected');
+    expect(result.falseAlarms).toEqual([]);
+    expect(result.expectations.every((e) => e.ok)).toBe(true);
+  }, 120_000);
 });
 
 describe('a quiet day with press noise', () => {
