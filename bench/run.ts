@@ -28,6 +28,7 @@ import { lastJson, runChild } from './lib/child.ts';
 import { parsePipelineOutput, parseStaticServingOutput } from './lib/parse-output.ts';
 import { measureScrapeCycle } from './lib/scrape-cycle.ts';
 import { startSiteServer } from './lib/serve-site.ts';
+import { median } from './lib/stats.ts';
 import { buildRow, toMarkdown, toText, type FigureRow, type FigureSpec } from './lib/table.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -498,6 +499,8 @@ interface GroupReport {
   runs: number;
   ms: number;
   error: string | null;
+  /** 1-minute load average sampled every 5 s while the group ran (the benchmark's own processes included). */
+  load: { median: number | null; max: number | null };
   raw: unknown[];
 }
 
@@ -579,6 +582,7 @@ async function main(argv: string[]): Promise<number> {
   log(`npm run bench${values.quick ? ' --quick' : ''}: ${groups.map((g) => g.name).join(', ')} on ${os.availableParallelism()} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
   const rows: FigureRow[] = [];
   const reports: GroupReport[] = [];
+  const groupTitles: Record<string, string> = {};
   try {
     for (const group of groups) {
       const started = performance.now();
@@ -588,6 +592,9 @@ async function main(argv: string[]): Promise<number> {
       const raw: unknown[] = [];
       let error: string | null = null;
       log(`▶ ${group.name}: ${group.title}${n > 1 ? ` (${n} runs)` : ''}`);
+      // Other engineers' jobs share the machine: how busy it was belongs next to the figures.
+      const loads = [os.loadavg()[0]!];
+      const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 5_000);
       for (let i = 0; i < n && !error; i++) {
         try {
           const out = await group.run(ctx, i);
@@ -604,20 +611,24 @@ async function main(argv: string[]): Promise<number> {
           log(`  ${group.name} failed: ${(err as Error).message}`);
         }
       }
+      clearInterval(loadTimer);
+      loads.push(os.loadavg()[0]!);
+      const load = { median: median(loads), max: Math.max(...loads) };
+      groupTitles[group.name] = `${group.title} — load ${load.median!.toFixed(1)} (max ${load.max.toFixed(1)})`;
       group.figures.forEach((f, i) => {
         const s = samples.get(f.id)!;
         // The reason goes on the group's first row; the table stays readable.
         const missing = error ? (i === 0 ? `not measured: ${error.slice(0, 200)}` : 'not measured (see above)') : null;
         rows.push(buildRow(group.name, f, s, s.length === 0 && missing ? missing : (notes.get(f.id) ?? null)));
       });
-      reports.push({ name: group.name, title: group.title, runs: n, ms: Math.round(performance.now() - started), error, raw });
+      reports.push({ name: group.name, title: group.title, runs: n, ms: Math.round(performance.now() - started), error, load, raw });
     }
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
 
   const finishedAt = new Date();
-  const titles = Object.fromEntries(groups.map((g) => [g.name, g.title]));
+  const titles = groupTitles;
   const machine = {
     cores: os.availableParallelism(),
     cpu: os.cpus()[0]?.model ?? 'unknown',
