@@ -13,7 +13,8 @@ import { truncateText } from '../text/clean.ts';
 import { resolveItemTime } from '../text/dates.ts';
 import { detectLanguage } from '../text/language.ts';
 import { urlKey } from '../text/url.ts';
-import type { ParsedFeed } from './feed.ts';
+import type { FetchContext, SourceResult } from '../sources/types.ts';
+import { parseFeed, type ParsedFeed } from './feed.ts';
 import { buildPressSignal, langFromTag } from './signal.ts';
 
 /** Title of a post without a title: its first 140 characters. */
@@ -80,4 +81,38 @@ export function mastodonPosts(feed: ParsedFeed): CommunityPost[] {
     text: it.text,
     dates: it.dates,
   }));
+}
+
+/**
+ * The fetch every community feed adapter shares: a conditional GET of the source's feed (extra
+ * request headers allowed, e.g. Reddit's required User-Agent), 304 → keep last data, then
+ * `toPosts` picks the posts and buildCommunitySignals keeps those that report trouble. Throws SourceError.
+ */
+export async function fetchCommunityFeed(
+  ctx: FetchContext,
+  toPosts: (feed: ParsedFeed) => CommunityPost[],
+  headers?: Record<string, string>,
+): Promise<SourceResult> {
+  const { source, http, now } = ctx;
+  const res = await http.request({
+    url: source.url,
+    expect: 'feed',
+    ...(headers ? { headers } : {}),
+    etag: ctx.validators.etag,
+    lastModified: ctx.validators.lastModified,
+    signal: ctx.signal,
+    sourceId: source.id,
+  });
+  if (res.notModified) {
+    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators: ctx.validators, bodyHash: null };
+  }
+  const feed = await parseFeed(res.text, { sourceId: source.id, feedUrl: res.url || source.url });
+  return {
+    outcome: 'ok',
+    signals: buildCommunitySignals(toPosts(feed), feed, source, now),
+    serviceStatus: {},
+    activeKeys: null,
+    validators: { etag: res.etag, lastModified: res.lastModified },
+    bodyHash: res.bodyHash,
+  };
 }

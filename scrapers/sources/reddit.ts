@@ -9,8 +9,8 @@
 import { load } from 'cheerio';
 import type { SourceConfig } from '../../src/config/schema.ts';
 import { SourceError } from '../http/errors.ts';
-import { buildCommunitySignals, type CommunityPost } from '../press/community.ts';
-import { parseFeed, type ParsedFeed } from '../press/feed.ts';
+import { fetchCommunityFeed, type CommunityPost } from '../press/community.ts';
+import type { ParsedFeed } from '../press/feed.ts';
 import { htmlToText } from '../text/clean.ts';
 import type { FetchContext, SourceAdapter, SourceResult } from './types.ts';
 
@@ -44,30 +44,10 @@ export function redditPosts(feed: ParsedFeed): CommunityPost[] {
 
 /** Fetches one subreddit feed. Throws SourceError (SOURCE_NOT_CONFIGURED without a User-Agent). */
 export async function fetchReddit(ctx: FetchContext): Promise<SourceResult> {
-  const { source, http, now } = ctx;
+  const { source } = ctx;
   const why = checkRedditConfigured(source, ctx.env);
   if (why) throw new SourceError('SOURCE_NOT_CONFIGURED', `${source.id}: ${why}`, { sourceId: source.id });
-  const res = await http.request({
-    url: source.url,
-    expect: 'feed',
-    headers: { 'user-agent': ctx.env.REDDIT_USER_AGENT!.trim() },
-    etag: ctx.validators.etag,
-    lastModified: ctx.validators.lastModified,
-    signal: ctx.signal,
-    sourceId: source.id,
-  });
-  if (res.notModified) {
-    return { outcome: 'not_modified', signals: [], serviceStatus: {}, activeKeys: null, validators: ctx.validators, bodyHash: null };
-  }
-  const feed = await parseFeed(res.text, { sourceId: source.id, feedUrl: res.url || source.url });
-  return {
-    outcome: 'ok',
-    signals: buildCommunitySignals(redditPosts(feed), feed, source, now),
-    serviceStatus: {},
-    activeKeys: null,
-    validators: { etag: res.etag, lastModified: res.lastModified },
-    bodyHash: res.bodyHash,
-  };
+  return fetchCommunityFeed(ctx, redditPosts, { 'user-agent': ctx.env.REDDIT_USER_AGENT!.trim() });
 }
 
 export const adapter: SourceAdapter = {
