@@ -118,7 +118,8 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
   const index = (s: Signal, draftId: string) => {
     if (s.official) {
       if (s.official.ref && !refIndex.has(s.official.ref)) refIndex.set(s.official.ref, draftId);
-      if (!keyIndex.has(keyOf(s))) keyIndex.set(keyOf(s), draftId);
+      // The newest record of a key wins: an id-less key (a post title) can return as a new incident.
+      keyIndex.set(keyOf(s), draftId);
     }
     for (const ref of citedRefs(s)) if (!citedIndex.has(ref)) citedIndex.set(ref, draftId);
   };
@@ -170,10 +171,21 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
   let liveIds: string[] | null = null;
   const openDraftIds = () => (liveIds ??= [...drafts.keys()].filter((id) => !isDormant(drafts.get(id)!)));
 
+  // A Microsoft id joins whenever it appears. A key without an id (status.cloud.microsoft's workload
+  // + title) joins its record while that is open or resolved within the twin window: the same
+  // title posted again after that is a new incident.
+  const keyJoin = (s: Signal): string | undefined => {
+    const target = keyIndex.get(keyOf(s));
+    if (target === undefined || s.official!.ref) return target;
+    const v = view(target);
+    if (v.resolvedAt === null) return target;
+    return Date.parse(s.observedAt) <= Date.parse(v.resolvedAt) + settings.officialTwinWindowMinutes * 60_000 ? target : undefined;
+  };
+
   const routeOfficial = (s: Signal): boolean => {
     const o = s.official!;
     let joined =
-      (o.ref ? refIndex.get(o.ref) : undefined) ?? keyIndex.get(keyOf(s)) ?? (o.ref ? citedIndex.get(o.ref) : undefined);
+      (o.ref ? refIndex.get(o.ref) : undefined) ?? keyJoin(s) ?? (o.ref ? citedIndex.get(o.ref) : undefined);
     for (const ref of citedRefs(s)) joined ??= refIndex.get(ref);
     if (joined) {
       attach(s, joined);

@@ -125,6 +125,30 @@ function newestOfficialSignal(signals: Signal[]): Signal | null {
   return best;
 }
 
+/**
+ * The official update whose status the record takes. One record can hold several of Microsoft's
+ * reports of one event (a status.cloud.microsoft post and a Graph issue, an Azure RSS item): the
+ * newest word of each report (official key) counts, and the record is resolved only when every
+ * report says so — one post going back to "Available" while Graph still says "service degradation"
+ * is not the end. Among reports still open, the newest word wins; a report silent for more than
+ * `suspectedExpiryMinutes` before the newest word no longer counts. A record partly older than the
+ * loaded horizon has no keys for its frozen updates and follows the newest word overall.
+ */
+function statusUpdate(updates: IncidentUpdate[], draft: IncidentDraft, full: boolean, settings: CorrelationSettings): IncidentUpdate {
+  const official = updates.filter(isOfficialUpdate);
+  if (!full) return official[0]!;
+  const latestPerKey = new Map<string, IncidentUpdate>();
+  for (const u of official) {
+    const key = draft.signals.get(u.id)?.official?.key ?? u.id;
+    if (!latestPerKey.has(key)) latestPerKey.set(key, u);
+  }
+  const newest = official[0]!;
+  // A report silent for longer than a suspected incident may live (its source went blind or dropped
+  // it without a word) does not hold the record open against another report's resolution.
+  const staleBefore = addMinutes(newest.at, -settings.suspectedExpiryMinutes);
+  return [...latestPerKey.values()].find((u) => u.status !== 'resolved' && u.at >= staleBefore) ?? newest;
+}
+
 /** Outlet identity for "independent outlets": community feeds together count as one voice. */
 export function outletKey(s: Signal, communitySourceIds: ReadonlySet<string>): string {
   if (communitySourceIds.has(s.source.id)) return 'community';
@@ -244,7 +268,7 @@ export function deriveIncident(draft: IncidentDraft, settings: CorrelationSettin
   let status: IncidentStatus;
   let resolvedAt: string | null = null;
   if (hasOfficial) {
-    const latest = updates.filter(isOfficialUpdate)[0]!;
+    const latest = statusUpdate(updates, draft, full, settings);
     status = latest.status;
     if (status === 'resolved') {
       const signal = draft.signals.get(latest.id);

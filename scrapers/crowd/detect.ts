@@ -318,10 +318,14 @@ export interface BucketBreakdown {
   codes: Record<string, number>;
 }
 
-/** Stable signal id: one per spike (by its start) and bucket. */
-export function crowdSignalId(service: ServiceId, spikeStart: Date, bucketStart: Date): string {
+/**
+ * Stable signal id: one per service and bucket. Not tied to the spike's start: a spike longer than
+ * the judged window (48 h) would otherwise get a new start, and new ids for all its buckets, on
+ * every cycle. A bucket belongs to at most one spike, so the bucket names the observation.
+ */
+export function crowdSignalId(service: ServiceId, bucketStart: Date): string {
   const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '');
-  return `crowd:${service}:${stamp(spikeStart)}:${stamp(bucketStart)}`;
+  return `crowd:${service}:${stamp(bucketStart)}`;
 }
 
 /**
@@ -344,7 +348,7 @@ export function buildSpikeSignals(input: {
     const parts = input.breakdown?.(v.start);
     const baseline = Math.round(v.baseline * 100) / 100;
     out.push({
-      id: crowdSignalId(spike.service, spike.startedAt, v.start),
+      id: crowdSignalId(spike.service, v.start),
       source: { id: CROWD_SOURCE_ID, kind: 'crowd' },
       observedAt: v.start.toISOString(),
       fetchedAt: now.toISOString(),

@@ -226,11 +226,15 @@ export function normalizeTitle(title: string): string {
 
 /**
  * Key for an official incident on a source without incident ids (status.cloud.microsoft): workload
- * + normalized title + first "Start time:". The post guid changes with every update, so it is not
- * used. The posts JSON and the RSS feed of the same workload produce the same key.
+ * + normalized title. The post guid changes with every update, so it is not used; neither is the
+ * "Start time:" section, which Microsoft often adds only in a later update (the final "Service
+ * restored" post is frequently the first to carry it). The same title returning after its incident
+ * was resolved is a new incident: correlation joins a key only to a record that is still open or
+ * resolved within `officialTwinWindowMinutes` (see correlate.ts). The posts JSON and the RSS feed
+ * of the same workload produce the same key.
  */
-export function postKey(workload: string, title: string, startTime: string | null): string {
-  return `scm-${shortHash(workload.toLowerCase(), normalizeTitle(title), startTime ?? '')}`;
+export function postKey(workload: string, title: string): string {
+  return `scm-${shortHash(workload.toLowerCase(), normalizeTitle(title))}`;
 }
 
 /** Cuts text to `max` characters on a word boundary, with an ellipsis. */

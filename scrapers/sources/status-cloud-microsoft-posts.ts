@@ -7,7 +7,7 @@
  * `unknown`, never operational. The healthy banner is operational with no incident signal.
  * `LastUpdatedTime` is the server clock on every request and is ignored; `InternalDateTime` is the
  * real stamp and `0001-01-01…` means none. Posts carry no incident id, so the key is a hash of
- * workload + normalized title + first "Start time:" (see `postKey`).
+ * workload + normalized title (see `postKey`).
  */
 import { z } from 'zod';
 import { servicesForWorkload, type ServiceId } from '../../src/domain/services.ts';
@@ -121,7 +121,7 @@ export function parsePost(input: PostInput, ctx: { sourceId: string; now: Date; 
   }
   const title = postTitle(input.title, sections, text) || `${input.workload}: ${input.status ?? 'unknown status'}`;
   const startedAt = parseMicrosoftDate(sections.startTime);
-  const key = postKey(input.workload, title, startedAt ?? sections.startTime ?? null);
+  const key = postKey(input.workload, title);
   const named = input.textServices === 'none' ? [] : matchServicesInText(`${title}\n${text}`);
   const services =
     input.textServices === 'fallback' && named.length > 0 ? sortServices(named) : sortServices([...input.services, ...named]);

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { correlateSignals, type CorrelateResult } from '../../scrapers/correlate/correlate.ts';
 import { IncidentSchema, type Incident, type Signal } from '../../src/domain/schemas.ts';
 import type { ServiceId } from '../../src/domain/services.ts';
+import type { IncidentStatus } from '../../src/domain/vocabulary.ts';
 import { crowd, official, press, settings, shuffle, t } from './signals.ts';
 
 const NOW = new Date(t('12:00'));
@@ -39,6 +40,21 @@ describe('official ids join first', () => {
     const joined = r.incidents.find((i) => i.evidence.length === 2)!;
     expect(joined.status).toBe('monitoring');
     expect(joined.officialRefs).toEqual([]);
+  });
+
+  test('an id-less key rejoins its record shortly after "resolved", but the same title hours later is a new incident', () => {
+    const post = (at: string, over = {}) =>
+      official({ at, ref: null, key: 'scm-same-title', source: 'status-cloud-microsoft-consumer', services: ['outlook-com'], ...over });
+    const day = [post(t('06:00')), post(t('07:00'), { status: 'resolved', endedAt: t('07:00') })];
+    const flapped = only(run([...day, post(t('08:30'))]));
+    expect(flapped.status).toBe('investigating');
+    expect(flapped.evidence).toHaveLength(3);
+    const later = run([...day, post(t('11:30'))]);
+    expect(later.incidents).toHaveLength(2);
+    expect(later.incidents.map((i) => i.status).sort()).toEqual(['investigating', 'resolved']);
+    // Later updates of the new incident go to the new record, not the resolved one.
+    const more = run([...day, post(t('11:30')), post(t('11:50'), { status: 'monitoring' })]);
+    expect(more.incidents.map((i) => `${i.status}:${i.evidence.length}`).sort()).toEqual(['monitoring:2', 'resolved:2']);
   });
 
   test('the same key from the posts JSON and the RSS feed of one status site joins', () => {
@@ -109,8 +125,11 @@ describe('one event reported by two official sources without a shared id', () =>
   });
 
   test('the joined record carries the id, both sources, and follows the newest official word', () => {
-    const incident = only(run([graph(t('09:05')), post(t('09:20')), graph(t('13:00'), { status: 'identified' }), post(t('18:12'), { status: 'resolved', endedAt: t('18:00') })]));
-    expect(incident).toMatchObject({ officialRefs: ['MO941162'], acknowledgedAt: t('09:05'), status: 'resolved', resolvedAt: t('18:00') });
+    const day = [graph(t('09:05')), post(t('09:20')), graph(t('13:00'), { status: 'identified' }), post(t('18:12'), { status: 'resolved', endedAt: t('18:00') })];
+    // The status site says resolved; Graph's report is still open: not over yet.
+    expect(only(run(day, [], new Date(t('19:00'))))).toMatchObject({ status: 'identified', resolvedAt: null });
+    const incident = only(run([...day, graph(t('18:40'), { status: 'resolved', endedAt: t('18:05') })], [], new Date(t('19:00'))));
+    expect(incident).toMatchObject({ officialRefs: ['MO941162'], acknowledgedAt: t('09:05'), status: 'resolved', resolvedAt: t('18:05') });
     expect(new Set(incident.evidence.map((e) => e.source.id))).toEqual(new Set(['graph-service-health', 'status-cloud-microsoft-mac']));
   });
 
@@ -340,6 +359,21 @@ describe('status, impact and timeline follow Microsoft', () => {
     const incident = only(run([...updates, official({ at: t('10:30'), status: 'investigating' })]));
     expect(incident.status).toBe('investigating');
     expect(incident.resolvedAt).toBeNull();
+  });
+
+  test('a record holding two reports of Microsoft is resolved only when both are, unless one fell silent long before', () => {
+    const post = (at: string, status: IncidentStatus) =>
+      official({ at, ref: null, key: 'scm-mac-1', source: 'status-cloud-microsoft-mac', status, text: `Current status: ${status}. Tracked as MO941162.` });
+    const graph = (at: string, status: IncidentStatus, endedAt?: string) => official({ at, ref: 'MO941162', status, ...(endedAt ? { endedAt } : {}) });
+    const base = [post(t('08:00'), 'investigating'), graph(t('08:10'), 'investigating'), graph(t('09:30'), 'monitoring')];
+    // The status post goes back to "Available" (resolved) while Graph still monitors recovery.
+    const early = only(run([...base, post(t('10:00'), 'resolved')]));
+    expect(early).toMatchObject({ status: 'monitoring', resolvedAt: null });
+    const both = only(run([...base, post(t('10:00'), 'resolved'), graph(t('11:00'), 'resolved', t('10:50'))]));
+    expect(both).toMatchObject({ status: 'resolved', resolvedAt: t('10:50') });
+    // A report silent for more than the suspected expiry (6 h here) before the resolution does not hold it open.
+    const silent = only(run([post(t('01:00'), 'investigating'), graph(t('01:10'), 'investigating'), graph(t('08:00'), 'resolved', t('08:00'))]));
+    expect(silent).toMatchObject({ status: 'resolved', resolvedAt: t('08:00') });
   });
 
   test('the timeline keeps every source, newest first, ids from the signals; press entries carry the status in force', () => {

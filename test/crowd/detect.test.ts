@@ -164,7 +164,7 @@ describe('crowd signals', () => {
     for (const sig of signals) expect(SignalSchema.parse(sig)).toEqual(sig);
     const startIso = new Date(MONDAY + start * 300_000).toISOString();
     expect(signals[0]).toMatchObject({
-      id: crowdSignalId('exchange-online', new Date(startIso), new Date(startIso)),
+      id: crowdSignalId('exchange-online', new Date(startIso)),
       source: { id: 'crowd-reports', kind: 'crowd' },
       observedAt: startIso,
       services: ['exchange-online'],
@@ -174,6 +174,29 @@ describe('crowd signals', () => {
     expect(signals[0]!.crowd!.score).toBeGreaterThanOrEqual(6);
     // The next cycle recomputes the same ids.
     expect(run().map((x) => x.id)).toEqual(signals.map((x) => x.id));
+  });
+});
+
+describe('a spike longer than the judged window', () => {
+  test('keeps the ids of its buckets when the window start moves into the spike', () => {
+    const rhythm = generateTraffic({ seed: 5, days: WEEKS * 7, peakPerHour: 120, dispersion: 0.1 });
+    const start = idx(30, 6, 0);
+    // Three days of elevated reports: longer than any judged window that starts inside it.
+    const counts = inject(rhythm, start, 3 * PER_DAY, () => 60);
+    const s = series(counts);
+    const idsFrom = (fromIndex: number) => {
+      const { spikes, verdicts } = detectSpikes(s, OPTIONS, fromIndex);
+      const byIndex = new Map(verdicts.map((v) => [v.index, v]));
+      return spikes.flatMap((spike) => buildSpikeSignals({ spike, verdicts: byIndex, bucketMinutes: 5, now: new Date(MONDAY + counts.length * 300_000) }));
+    };
+    // Two cycles an hour apart whose windows both start inside the spike.
+    const early = idsFrom(start + 24);
+    const late = idsFrom(start + 36);
+    expect(early.length).toBeGreaterThan(0);
+    const earlyIds = new Map(early.map((x) => [x.observedAt, x.id]));
+    const shared = late.filter((x) => earlyIds.has(x.observedAt));
+    expect(shared.length).toBeGreaterThan(100);
+    for (const x of shared) expect(x.id).toBe(earlyIds.get(x.observedAt));
   });
 });
 

@@ -184,15 +184,23 @@ describe('/api/posts/m365Consumer', () => {
     expect(r.activeKeys).toEqual([s.official!.key]);
   });
 
-  test('the key is workload + title + start time: stable across requests and distinct per workload', async () => {
+  test('the key is workload + title: stable across requests and updates, even when a "Start time:" appears late', async () => {
     const a = (await run('m365Consumer', fixture('posts-m365consumer-outlook-incident.json'))).signals[0]!;
     const b = (await run('m365Consumer', fixture('posts-m365consumer-outlook-incident.json'))).signals[0]!;
     expect(b.official!.key).toBe(a.official!.key);
     expect(b.id).toBe(a.id);
-    const rows = JSON.parse(fixture('posts-m365consumer-outlook-incident.json')) as { ServiceWorkloadName: string; Message: string }[];
+    const rows = JSON.parse(fixture('posts-m365consumer-outlook-incident.json')) as { ServiceWorkloadName: string; Message: string; Title: string }[];
+    // An update that changes the start time, or drops the section, is the same incident.
     rows[0]!.Message = rows[0]!.Message.replace('7:15 AM', '7:45 AM');
     const c = (await run('m365Consumer', JSON.stringify(rows))).signals[0]!;
-    expect(c.official!.key).not.toBe(a.official!.key);
+    expect(c.official!.key).toBe(a.official!.key);
+    expect(c.id).not.toBe(a.id);
+    rows[0]!.Message = rows[0]!.Message.replace(/Start time:[^\n]*/i, '');
+    const d = (await run('m365Consumer', JSON.stringify(rows))).signals[0]!;
+    expect(d.official!.key).toBe(a.official!.key);
+    rows[0]!.Title = `${rows[0]!.Title} (update)`;
+    const e = (await run('m365Consumer', JSON.stringify(rows))).signals[0]!;
+    expect(e.official!.key).not.toBe(a.official!.key);
   });
 
   test('a restored workload yields a resolved signal and no active key', async () => {
