@@ -16,6 +16,7 @@ import {
   canOpenFromPress,
   compareCandidates,
   isOfficialTwin,
+  officialStarts,
   lastEvidenceAt,
   shouldMerge,
   type CorrelationSettings,
@@ -110,6 +111,17 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     return v;
   };
 
+  // Start times Microsoft stated in each record's official signals (for the official-twin rule).
+  const starts = new Map<string, number[]>();
+  const startsOf = (id: string): number[] => {
+    let v = starts.get(id);
+    if (!v) {
+      v = officialStarts(drafts.get(id)!.signals.values());
+      starts.set(id, v);
+    }
+    return v;
+  };
+
   // Indexes for the id joins: Microsoft refs, official keys, refs cited in text (press, or an
   // official post without an id of its own that names one).
   const refIndex = new Map<string, string>();
@@ -147,6 +159,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     draft.signals.set(s.id, s);
     assigned.set(s.id, draftId);
     views.delete(draftId);
+    starts.delete(draftId);
     index(s, draftId);
     touch(view(draftId).services);
   };
@@ -194,7 +207,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     if (s.services.length === 0) return false;
     const twin = openDraftIds()
       .map(view)
-      .filter((inc) => isOfficialTwin(s, inc, settings))
+      .filter((inc) => isOfficialTwin(s, inc, settings, startsOf(inc.id)))
       .sort((a, b) => Math.abs(Date.parse(a.acknowledgedAt!) - Date.parse(s.observedAt)) - Math.abs(Date.parse(b.acknowledgedAt!) - Date.parse(s.observedAt)) || a.id.localeCompare(b.id));
     if (twin[0]) {
       attach(s, twin[0].id);
@@ -315,7 +328,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
       const a = view(officialId);
       const b = view(suspectedId);
       // Twins are symmetric: consider each pair once.
-      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings);
+      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings, startsOf(officialId), startsOf(suspectedId));
       if (!twin && !shouldMerge(a, b, settings)) continue;
       // The record that existed first survives; the other's id stays resolvable through mergedIds.
       const [survivor, absorbed] =

@@ -249,7 +249,14 @@ export function deriveIncident(draft: IncidentDraft, settings: CorrelationSettin
   let officialText: string | null;
   let classification: Classification;
   if (hasOfficial) {
-    services = sortServices([...(frozenHasOfficial ? frozen!.services : []), ...officials.flatMap((s) => s.services)]);
+    // Microsoft's services, plus those the crowd reported in this incident: a crowd spike attaches
+    // only through a service the record already has, so this adds only what a spike names besides
+    // (Outlook and Teams in a sign-in outage Microsoft posted as "Microsoft 365 services").
+    services = sortServices([
+      ...(frozenHasOfficial ? frozen!.services : []),
+      ...officials.flatMap((s) => s.services),
+      ...fresh.filter((s) => s.crowd).flatMap((s) => s.services),
+    ]);
     impact = frozenHasOfficial ? frozen!.impact : 'none';
     for (const s of officials) impact = maxImpact(impact, s.official!.impact);
     title = useFresh ? newest!.title : frozen!.title;

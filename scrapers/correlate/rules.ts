@@ -159,7 +159,12 @@ interface OfficialSide {
   /** When Microsoft's word for it began; null when it never ended. */
   end: number | null;
   titles: readonly string[];
+  /** Start times Microsoft gave ("Start time:", Azure's "Starting at …"), in ms. */
+  starts: readonly number[];
 }
+
+/** Two official reports giving the same start time (within this many minutes) describe one event. */
+export const TWIN_START_TOLERANCE_MINUTES = 10;
 
 function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings): boolean {
   // Different Microsoft ids are different incidents; the same source keys its own incidents.
@@ -170,10 +175,14 @@ function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings):
   if (Math.abs(a.firstWord - b.firstWord) > settings.officialTwinWindowMinutes * MINUTE) return false;
   // One resolved before the other began: two events.
   if ((a.end !== null && a.end < b.firstWord) || (b.end !== null && b.end < a.firstWord)) return false;
-  return a.titles.some((x) => b.titles.some((y) => titleSimilarity(x, y) >= TWIN_TITLE_SIMILARITY));
+  if (a.titles.some((x) => b.titles.some((y) => titleSimilarity(x, y) >= TWIN_TITLE_SIMILARITY))) return true;
+  // Titles from different worlds (Azure's "Issues connecting to resources in West US" and the
+  // admin center's "North America: access to multiple Microsoft 365 services") still agree when
+  // Microsoft gives both the same start time.
+  return a.starts.some((x) => b.starts.some((y) => Math.abs(x - y) <= TWIN_START_TOLERANCE_MINUTES * MINUTE));
 }
 
-function sideOf(incident: Incident): OfficialSide {
+function sideOf(incident: Incident, starts: readonly number[]): OfficialSide {
   const official = incident.evidence.filter((e) => e.source.kind === 'official');
   return {
     sources: officialSources(incident),
@@ -183,16 +192,24 @@ function sideOf(incident: Incident): OfficialSide {
     firstWord: ms(incident.acknowledgedAt!),
     end: incident.resolvedAt === null ? null : ms(incident.resolvedAt),
     titles: [...new Set([incident.title, ...official.map((e) => e.title)])],
+    starts,
   };
+}
+
+/** Start times Microsoft stated in these official signals, in ms. */
+export function officialStarts(signals: Iterable<Signal>): number[] {
+  const out: number[] = [];
+  for (const s of signals) if (s.official?.startedAt) out.push(ms(s.official.startedAt));
+  return out;
 }
 
 /**
  * Is this official signal, from a source that has not reported the incident yet, the same event
  * as an official incident? Microsoft reports one outage on the status site (no id) and in Graph
  * (with an id): the same service, first words within `officialTwinWindowMinutes`, and titles
- * that agree. Two different Microsoft ids never join.
+ * that agree or the same stated start time. Two different Microsoft ids never join.
  */
-export function isOfficialTwin(signal: Signal, incident: Incident, settings: CorrelationSettings): boolean {
+export function isOfficialTwin(signal: Signal, incident: Incident, settings: CorrelationSettings, incidentStarts: readonly number[] = []): boolean {
   if (!signal.official || !hasOfficialWord(incident)) return false;
   const t = ms(signal.observedAt);
   // Cheap rejections first: this runs against every open incident for every new official signal.
@@ -207,14 +224,15 @@ export function isOfficialTwin(signal: Signal, incident: Incident, settings: Cor
       firstWord: t,
       end: null,
       titles: [signal.title],
+      starts: officialStarts([signal]),
     },
-    sideOf(incident),
+    sideOf(incident, incidentStarts),
     settings,
   );
 }
 
 /** Are two official incidents (each from other sources) reports of one event? */
-export function areOfficialTwins(a: Incident, b: Incident, settings: CorrelationSettings): boolean {
+export function areOfficialTwins(a: Incident, b: Incident, settings: CorrelationSettings, aStarts: readonly number[] = [], bStarts: readonly number[] = []): boolean {
   if (!hasOfficialWord(a) || !hasOfficialWord(b)) return false;
-  return twins(sideOf(a), sideOf(b), settings);
+  return twins(sideOf(a, aStarts), sideOf(b, bStarts), settings);
 }

@@ -27,7 +27,7 @@
  * lower a baseline.
  */
 import type { Signal } from '../../src/domain/schemas.ts';
-import { getService, type ServiceId } from '../../src/domain/services.ts';
+import { getService, SERVICE_IDS, type ServiceId } from '../../src/domain/services.ts';
 import type { ProblemType } from '../../src/domain/vocabulary.ts';
 import { dispersedScore, poissonScore } from './poisson.ts';
 
@@ -40,6 +40,19 @@ export interface DetectOptions {
   quietBucketsToClose: number;
   /** Elevated buckets must also reach this multiple of the baseline. */
   minRatio?: number;
+}
+
+/**
+ * Services a spike bucket is evidence for: its own, plus Entra ID sign-in when at least
+ * `identitySignInShare` of its reports with a problem type are sign-in problems.
+ */
+export function spikeServices(service: ServiceId, problemTypes: Partial<Record<ProblemType, number>>, identitySignInShare: number | null): ServiceId[] {
+  if (identitySignInShare === null || service === 'entra-id') return [service];
+  let typed = 0;
+  for (const n of Object.values(problemTypes)) typed += n ?? 0;
+  const signIn = problemTypes['sign-in'] ?? 0;
+  if (typed === 0 || signIn / typed < identitySignInShare) return [service];
+  return SERVICE_IDS.filter((id) => id === service || id === 'entra-id');
 }
 
 /** Counts of one service: `counts[i]` covers `[from + i·bucket, …)`; null = no data. */
@@ -338,6 +351,8 @@ export function buildSpikeSignals(input: {
   bucketMinutes: number;
   now: Date;
   breakdown?: (bucketStart: Date) => BucketBreakdown | undefined;
+  /** See `spikeServices`; null or absent: only the spike's own service. */
+  identitySignInShare?: number | null;
 }): Signal[] {
   const { spike, bucketMinutes, now } = input;
   const name = getService(spike.service).name;
@@ -352,7 +367,7 @@ export function buildSpikeSignals(input: {
       source: { id: CROWD_SOURCE_ID, kind: 'crowd' },
       observedAt: v.start.toISOString(),
       fetchedAt: now.toISOString(),
-      services: [spike.service],
+      services: spikeServices(spike.service, parts?.problemTypes ?? {}, input.identitySignInShare ?? null),
       title: `${name.en}: ${v.count} problem reports in ${bucketMinutes} min (typical ${formatBaseline(v.baseline)})`,
       text: `Report spike since ${spike.startedAt.toISOString()}: ${v.count} reports in this bucket against a baseline of ${formatBaseline(v.baseline)} (score ${v.score.toFixed(1)}).`,
       url: null,

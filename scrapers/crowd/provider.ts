@@ -83,6 +83,7 @@ export async function runCrowdDetection(store: ReportStore, config: Pick<LoadedC
           verdicts: byIndex,
           bucketMinutes,
           now,
+          identitySignInShare: config.crowd.identitySignInShare,
           breakdown: (start) => {
             const agg = parts.get(start.getTime())?.[service];
             return agg ? { problemTypes: agg.problemTypes, codes: agg.codes } : undefined;

@@ -169,6 +169,8 @@ export function isBoilerplate(text: string): boolean {
 const OFFICIAL_CONTEXT_TERMS: Partial<Record<ServiceId, string[]>> = {
   teams: ['teams'],
   'exchange-online': ['exchange', 'mail flow'],
+  // Single sign-on and MFA are the identity platform's job whichever app the user opened.
+  'entra-id': ['single sign-on', 'sso', 'multifactor authentication', 'multi-factor authentication', 'mfa'],
 };
 
 interface CompiledTerm {

@@ -91,6 +91,12 @@ export const CrowdConfigSchema = z.object({
   quietBucketsToClose: z.number().int().positive().default(6),
   /** An elevated bucket also needs this multiple of its baseline (3× at least while history is short). */
   minRatio: z.number().min(1).default(2),
+  /**
+   * A spike bucket whose typed reports are at least this share "sign-in" also counts as evidence
+   * about Entra ID sign-in (the identity platform every service signs in through), so sign-in
+   * spikes on several services become one incident with Entra ID. null switches it off.
+   */
+  identitySignInShare: z.number().gt(0).max(1).nullable().default(0.6),
 });
 
 export const ReportsConfigSchema = z.object({

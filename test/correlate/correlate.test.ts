@@ -120,6 +120,21 @@ describe('one event reported by two official sources without a shared id', () =>
     ['the same source with another key', [post(t('09:05')), post(t('09:20'), { key: 'scm-other' })], 2],
     ['two different Microsoft ids', [graph(t('09:05')), graph(t('09:20'), { ref: 'MO941163' })], 2],
     ['Microsoft resolved the first before the second began', [graph(t('06:00')), graph(t('07:00'), { status: 'resolved', endedAt: t('07:00') }), post(t('08:00'))], 2],
+    [
+      'titles from different worlds with the same stated start time',
+      [graph(t('09:05'), { startedAt: t('08:44') }), post(t('09:20'), { title: 'North America: access to multiple services', startedAt: t('08:44') })],
+      1,
+    ],
+    [
+      'titles from different worlds, start times an hour apart',
+      [graph(t('09:05'), { startedAt: t('07:44') }), post(t('09:20'), { title: 'North America: access to multiple services', startedAt: t('08:44') })],
+      2,
+    ],
+    [
+      'a start time stated only in a later update still joins the two',
+      [graph(t('09:05'), { startedAt: t('08:44') }), post(t('09:20'), { title: 'North America: access to multiple services', startedAt: null }), post(t('11:40'), { title: 'North America: access to multiple services', startedAt: t('08:40') })],
+      1,
+    ],
   ])('%s → %s incident(s)', (_name, signals, count) => {
     expect(run(signals).incidents).toHaveLength(count);
   });

@@ -6,6 +6,7 @@ import {
   buildSpikeSignals,
   crowdSignalId,
   detectSpikes,
+  spikeServices,
   type CrowdSeries,
   type DetectOptions,
 } from '../../scrapers/crowd/detect.ts';
@@ -174,6 +175,18 @@ describe('crowd signals', () => {
     expect(signals[0]!.crowd!.score).toBeGreaterThanOrEqual(6);
     // The next cycle recomputes the same ids.
     expect(run().map((x) => x.id)).toEqual(signals.map((x) => x.id));
+  });
+});
+
+describe('sign-in spikes are evidence about Entra ID too', () => {
+  test.each([
+    ['mostly sign-in', 'exchange-online', { 'sign-in': 40, other: 10 }, 0.6, ['exchange-online', 'entra-id']],
+    ['below the share', 'teams', { 'sign-in': 20, 'teams-calls-chat': 30 }, 0.6, ['teams']],
+    ['no problem types', 'teams', {}, 0.6, ['teams']],
+    ['switched off', 'exchange-online', { 'sign-in': 50 }, null, ['exchange-online']],
+    ['Entra ID itself', 'entra-id', { 'sign-in': 50 }, 0.6, ['entra-id']],
+  ] as const)('%s', (_name, service, types, share, expected) => {
+    expect(spikeServices(service, types, share)).toEqual(expected);
   });
 });
 

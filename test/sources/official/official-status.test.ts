@@ -167,6 +167,10 @@ describe('services named in official text', () => {
     ['Mail flow delays for Exchange', ['exchange-online']],
     ['In other words, the Office is closed', []],
     ['Teamster strike', []],
+    ["We're investigating failures in the single sign-on infrastructure", ['entra-id']],
+    ['Users may be prompted repeatedly for MFA when joining Teams meetings', ['teams', 'entra-id']],
+    ['Users may be unable to sign in to Teams', ['teams']],
+    ['Messages sent to the SSOT mailbox', []],
   ])('%j → %j', (text, expected) => {
     expect(matchServicesInText(text)).toEqual(expected);
   });
