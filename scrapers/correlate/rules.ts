@@ -70,8 +70,8 @@ export function canOpenFromPress(signal: Signal): boolean {
  * - no earlier than the attach window before the incident started;
  * - a suspected incident takes evidence while it lives (last evidence + expiry);
  * - a resolved official incident takes outage reports for the press window after its end (press
- *   lags), resolution notes, follow-ups and explainers for the attach window, and crowd spikes
- *   not at all (a spike after "resolved" is news of its own).
+ *   lags), resolution notes, follow-ups and explainers for the attach window, and crowd buckets
+ *   only of a spike that began before the resolution (a spike after "resolved" is news of its own).
  */
 export function canAttach(signal: Signal, incident: Incident, settings: CorrelationSettings): boolean {
   if (incident.classification === 'advisory') return false;
@@ -81,7 +81,9 @@ export function canAttach(signal: Signal, incident: Incident, settings: Correlat
   if (!hasOfficialWord(incident)) return t <= suspectedUntil(incident, settings);
   if (incident.resolvedAt === null) return true;
   const end = ms(incident.resolvedAt);
-  if (signal.crowd) return t <= end;
+  // The tail of a spike that began before Microsoft's resolution is the same spike; a spike that
+  // began after it is news of its own.
+  if (signal.crowd) return t <= end || (signal.crowd.spikeStartedAt !== undefined && ms(signal.crowd.spikeStartedAt) < end);
   const grace = signal.press?.kind === 'outage' ? settings.pressWindowMinutes : settings.attachWindowMinutes;
   return t <= end + grace * MINUTE;
 }

@@ -374,6 +374,7 @@ export function buildSpikeSignals(input: {
       lang: null,
       crowd: {
         bucketStart: v.start.toISOString(),
+        spikeStartedAt: spike.startedAt.toISOString(),
         bucketMinutes,
         count: v.count,
         baseline,

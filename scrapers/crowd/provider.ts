@@ -40,8 +40,22 @@ export function detectOptions(config: Pick<LoadedConfig, 'crowd'>): DetectOption
   return { ...config.crowd };
 }
 
+type BucketAggregate = Awaited<ReturnType<ReportStore['aggregate']>>;
+
+/**
+ * Aggregates of complete buckets, by bucket start (ms). A complete bucket never changes (reports
+ * are stamped when received), so a long spike's breakdown is read once, not on every cycle.
+ */
+export type BucketAggregateCache = Map<number, BucketAggregate>;
+
 /** Runs detection for every service at `now` (pure apart from reading the store). */
-export async function runCrowdDetection(store: ReportStore, config: Pick<LoadedConfig, 'crowd'>, now: Date, signal?: AbortSignal): Promise<CrowdRun> {
+export async function runCrowdDetection(
+  store: ReportStore,
+  config: Pick<LoadedConfig, 'crowd'>,
+  now: Date,
+  signal?: AbortSignal,
+  cache: BucketAggregateCache = new Map(),
+): Promise<CrowdRun> {
   const options = detectOptions(config);
   const bucketMinutes = options.bucketMinutes;
   const size = bucketMinutes * MINUTE;
@@ -72,10 +86,15 @@ export async function runCrowdDetection(store: ReportStore, config: Pick<LoadedC
     const byIndex = new Map<number, BucketVerdict>(verdicts.map((v) => [v.index, v]));
 
     for (const spike of spikes) {
-      const parts = new Map<number, Awaited<ReturnType<ReportStore['aggregate']>>>();
+      const parts = new Map<number, BucketAggregate>();
       for (const index of spike.bucketIndexes) {
         const start = new Date(buckets.from.getTime() + index * size);
-        parts.set(start.getTime(), await store.aggregate(start, new Date(start.getTime() + size)));
+        let agg = cache.get(start.getTime());
+        if (!agg) {
+          agg = await store.aggregate(start, new Date(start.getTime() + size));
+          cache.set(start.getTime(), agg);
+        }
+        parts.set(start.getTime(), agg);
       }
       signals.push(
         ...buildSpikeSignals({
@@ -93,6 +112,8 @@ export async function runCrowdDetection(store: ReportStore, config: Pick<LoadedC
     }
     services.push(chartEntry(service, verdicts, spikes, chartIndex, lastHour[service], day[service], bucketMinutes));
   }
+  // Buckets older than the judged window are never asked for again.
+  for (const key of cache.keys()) if (key < judgeFrom.getTime()) cache.delete(key);
   return {
     signals,
     data: { generatedAt: now.toISOString(), enabled: true, bucketMinutes, windowHours: CHART_HOURS, services },
@@ -148,6 +169,8 @@ export function retentionStart(config: Pick<LoadedConfig, 'crowd'>, now: Date): 
  * `crowd.json` saying so and returns no signals.
  */
 export function createCrowdProvider(store?: ReportStore): (ctx: SignalProviderContext) => Promise<Signal[]> {
+  // Only for a store this provider was given: a store opened per cycle may be another database next time.
+  const cache: BucketAggregateCache | undefined = store ? new Map() : undefined;
   return async function crowdReports(ctx: SignalProviderContext): Promise<Signal[]> {
     const { config, now, dataDir } = ctx;
     if (!isReportingEnabled(config)) {
@@ -156,7 +179,7 @@ export function createCrowdProvider(store?: ReportStore): (ctx: SignalProviderCo
     }
     const reports = store ?? (await openReportStore(config));
     try {
-      const run = await runCrowdDetection(reports, config, now, ctx.signal);
+      const run = await runCrowdDetection(reports, config, now, ctx.signal, cache);
       await writeCrowdData(dataDir, run.data);
       const removed = await reports.prune(now, retentionStart(config, now));
       const elevated = run.data.services.filter((s) => s.elevated).map((s) => s.id);

@@ -69,6 +69,8 @@ export const PressFactsSchema = z.object({
 
 export const CrowdFactsSchema = z.object({
   bucketStart: IsoDateSchema,
+  /** Start of the spike this bucket belongs to (as judged when the signal was first stored). */
+  spikeStartedAt: IsoDateSchema.optional(),
   bucketMinutes: z.number().int().positive(),
   count: z.number().int().nonnegative(),
   baseline: z.number().nonnegative(),

@@ -351,6 +351,19 @@ describe('crowd signals', () => {
     ]);
     expect(r.incidents.map((i) => i.status).sort()).toEqual(['resolved', 'suspected']);
   });
+
+  test('the tail of a spike that began before Microsoft resolved stays with the resolved incident', () => {
+    const day = [
+      official({ at: t('06:00'), ref: 'EX7000001', services: ['outlook-com'] }),
+      crowd({ at: t('06:10'), spikeStartedAt: t('06:00') }),
+      official({ at: t('07:00'), ref: 'EX7000001', services: ['outlook-com'], status: 'resolved', endedAt: t('07:00') }),
+    ];
+    const tail = run([...day, crowd({ at: t('07:30'), spikeStartedAt: t('06:00') })]);
+    expect(only(tail)).toMatchObject({ status: 'resolved', resolvedAt: t('07:00') });
+    expect(only(tail).evidence).toHaveLength(4);
+    const recurrence = run([...day, crowd({ at: t('07:30'), spikeStartedAt: t('07:20') })]);
+    expect(recurrence.incidents.map((i) => i.status).sort()).toEqual(['resolved', 'suspected']);
+  });
 });
 
 describe('status, impact and timeline follow Microsoft', () => {

@@ -110,6 +110,8 @@ export interface CrowdOptions {
   services?: ServiceId[];
   count?: number;
   baseline?: number;
+  /** Start of the spike the bucket belongs to. */
+  spikeStartedAt?: string;
 }
 
 export function crowd(o: CrowdOptions): Signal {
@@ -121,7 +123,7 @@ export function crowd(o: CrowdOptions): Signal {
     fetchedAt: o.at,
     services: o.services ?? ['outlook-com'],
     title: 'Spike in problem reports',
-    crowd: { bucketStart, bucketMinutes: 5, count: o.count ?? 40, baseline: o.baseline ?? 3, score: 12 },
+    crowd: { bucketStart, ...(o.spikeStartedAt ? { spikeStartedAt: o.spikeStartedAt } : {}), bucketMinutes: 5, count: o.count ?? 40, baseline: o.baseline ?? 3, score: 12 },
   });
 }
 
