@@ -44,14 +44,22 @@ export interface DetectOptions {
 
 /**
  * Services a spike bucket is evidence for: its own, plus Entra ID sign-in when at least
- * `identitySignInShare` of its reports with a problem type are sign-in problems.
+ * `identitySignInShare` of its reports with a problem type, and at least `minSignIn` reports, are
+ * sign-in problems.
  */
-export function spikeServices(service: ServiceId, problemTypes: Partial<Record<ProblemType, number>>, identitySignInShare: number | null): ServiceId[] {
+export function spikeServices(
+  service: ServiceId,
+  problemTypes: Partial<Record<ProblemType, number>>,
+  identitySignInShare: number | null,
+  minSignIn: number,
+): ServiceId[] {
   if (identitySignInShare === null || service === 'entra-id') return [service];
   let typed = 0;
   for (const n of Object.values(problemTypes)) typed += n ?? 0;
   const signIn = problemTypes['sign-in'] ?? 0;
-  if (typed === 0 || signIn / typed < identitySignInShare) return [service];
+  // A handful of reports in a quiet bucket can be mostly sign-in by chance: it takes as many
+  // sign-in reports as a bucket needs to be elevated at all.
+  if (typed === 0 || signIn < minSignIn || signIn / typed < identitySignInShare) return [service];
   return SERVICE_IDS.filter((id) => id === service || id === 'entra-id');
 }
 
@@ -353,6 +361,8 @@ export function buildSpikeSignals(input: {
   breakdown?: (bucketStart: Date) => BucketBreakdown | undefined;
   /** See `spikeServices`; null or absent: only the spike's own service. */
   identitySignInShare?: number | null;
+  /** Fewest sign-in reports in a bucket for `identitySignInShare` to apply (the detector's minCount). */
+  minSignIn?: number;
 }): Signal[] {
   const { spike, bucketMinutes, now } = input;
   const name = getService(spike.service).name;
@@ -367,7 +377,7 @@ export function buildSpikeSignals(input: {
       source: { id: CROWD_SOURCE_ID, kind: 'crowd' },
       observedAt: v.start.toISOString(),
       fetchedAt: now.toISOString(),
-      services: spikeServices(spike.service, parts?.problemTypes ?? {}, input.identitySignInShare ?? null),
+      services: spikeServices(spike.service, parts?.problemTypes ?? {}, input.identitySignInShare ?? null, input.minSignIn ?? 1),
       title: `${name.en}: ${v.count} problem reports in ${bucketMinutes} min (typical ${formatBaseline(v.baseline)})`,
       text: `Report spike since ${spike.startedAt.toISOString()}: ${v.count} reports in this bucket against a baseline of ${formatBaseline(v.baseline)} (score ${v.score.toFixed(1)}).`,
       url: null,

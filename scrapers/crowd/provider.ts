@@ -103,6 +103,7 @@ export async function runCrowdDetection(
           bucketMinutes,
           now,
           identitySignInShare: config.crowd.identitySignInShare,
+          minSignIn: config.crowd.minCount,
           breakdown: (start) => {
             const agg = parts.get(start.getTime())?.[service];
             return agg ? { problemTypes: agg.problemTypes, codes: agg.codes } : undefined;

@@ -181,6 +181,11 @@ export interface IncidentReport {
   leadMinutes: number | null;
   /** The shared `computeDetectionLeadTime` (what the incident page says): first official − first unofficial evidence. */
   evidenceLeadMinutes: number | null;
+  /**
+   * The shared `computeDetectionLeadTime().shownLeadMinutes` (the incident page's "shown here N
+   * minutes before Microsoft's first word"): acknowledgedAt − createdAt; null when not shown first.
+   */
+  pageLeadMinutes: number | null;
   /** First cycle at which the lineage was confirmed (merged with the official incident). */
   mergedAt: string | null;
   firstUnofficial: { kind: string; at: string; title: string } | null;
@@ -282,6 +287,7 @@ export function evaluateReplay(input: EvaluateInput): Evaluation {
       acknowledgedAt: i.acknowledgedAt,
       leadMinutes: msFirst !== null && firstShown !== null ? Math.round((msFirst - firstShown) / MINUTE) : null,
       evidenceLeadMinutes: computeDetectionLeadTime(i).leadMinutes,
+      pageLeadMinutes: computeDetectionLeadTime(i).shownLeadMinutes,
       mergedAt: iso(officialTimes.length ? Math.min(...officialTimes) : null),
       firstUnofficial: firstUnofficial ? { kind: firstUnofficial.source.kind, at: firstUnofficial.observedAt, title: firstUnofficial.title } : null,
       earlyEvidence: msFirst !== null && firstUnofficial !== null && Date.parse(firstUnofficial.observedAt) < msFirst,

@@ -76,6 +76,8 @@ export interface ReplaySummary {
   leadTimePerRecord: LeadFigures;
   /** The shared computeDetectionLeadTime (what the incident page prints) over the same incidents as `leadTime`. */
   evidenceLeadTime: LeadFigures;
+  /** The shared computeDetectionLeadTime's page lead (acknowledgedAt − createdAt) over the same records. */
+  pageLeadTime: LeadFigures;
   /** Longest replay of a quiet tape of 30 days or more, in ms (wall clock), and its CPU time. */
   slowestQuietMonthMs: number | null;
   slowestQuietMonthCpuMs: number | null;
@@ -111,6 +113,7 @@ export function summarize(results: readonly TapeResult[]): ReplaySummary {
   const records = results.flatMap((r) => r.incidents.filter((i) => i.leadMinutes !== null && i.classification !== 'advisory' && i.earlyEvidence).map((i) => ({ r, i })));
   const perRecord = figures(records.map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.leadMinutes! })));
   const evidence = figures(records.filter(({ i }) => i.evidenceLeadMinutes !== null).map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.evidenceLeadMinutes! })));
+  const page = figures(records.map(({ r, i }) => ({ tape: r.tape.id, incident: i.id, minutes: i.pageLeadMinutes ?? 0 })));
   const months = quiet.filter((r) => r.tape.days >= 30);
   const slowest = months.length ? Math.max(...months.map((r) => r.durationMs)) : null;
   const slowestCpu = months.length ? Math.max(...months.map((r) => r.cpuMs ?? 0)) : null;
@@ -145,6 +148,7 @@ export function summarize(results: readonly TapeResult[]): ReplaySummary {
     leadTimeAllAcknowledged: all,
     leadTimePerRecord: perRecord,
     evidenceLeadTime: evidence,
+    pageLeadTime: page,
     slowestQuietMonthMs: slowest,
     slowestQuietMonthCpuMs: slowestCpu,
     targets,
@@ -190,7 +194,7 @@ export function formatReplay(results: readonly TapeResult[], summary: ReplaySumm
     for (const i of r.incidents) {
       lines.push(
         `  ${i.verdict.padEnd(11)} ${i.id} [${i.services.join(',')}] ${i.finalStatus}/${i.confidence}${i.officialRefs.length ? ` ${i.officialRefs.join(',')}` : ''}` +
-          ` shown ${hhmm(i.firstShownAt)}${i.firstSuspectedAt ? ' (suspected)' : ''}, MS ${hhmm(i.microsoftFirstAt)}, lead ${mins(i.leadMinutes)} min (evidence ${mins(i.evidenceLeadMinutes)}), merged ${hhmm(i.mergedAt)};` +
+          ` shown ${hhmm(i.firstShownAt)}${i.firstSuspectedAt ? ' (suspected)' : ''}, MS ${hhmm(i.microsoftFirstAt)}, lead ${mins(i.leadMinutes)} min (page ${mins(i.pageLeadMinutes)}, evidence ${mins(i.evidenceLeadMinutes)}), merged ${hhmm(i.mergedAt)};` +
           ` evidence ${i.evidence.official} official / ${i.evidence.press} press / ${i.evidence.crowd} crowd`,
       );
     }
@@ -210,6 +214,8 @@ export function formatReplay(results: readonly TapeResult[], summary: ReplaySumm
   out.push(`lead time over every acknowledged incident: median ${mins(a.medianMinutes)} min, worst ${mins(a.worstMinutes)} min over ${a.count}`);
   const p = summary.leadTimePerRecord;
   out.push(`lead time per record (duplicates separately): median ${mins(p.medianMinutes)} min, worst ${mins(p.worstMinutes)} min over ${p.count}`);
+  const g = summary.pageLeadTime;
+  out.push(`page lead (shared computeDetectionLeadTime, the incident page's "shown here N min before Microsoft"; 0 when not shown first): median ${mins(g.medianMinutes)} min, worst ${mins(g.worstMinutes)} min over ${g.count}`);
   const e = summary.evidenceLeadTime;
   out.push(`evidence lead (shared computeDetectionLeadTime, as the incident page says it): median ${mins(e.medianMinutes)} min, worst ${mins(e.worstMinutes)} min over ${e.count}`);
   out.push(

@@ -136,6 +136,7 @@ export const de: Messages = {
     duration: 'Dauer',
     ongoing: (d: string) => `bisher ${d} (andauernd)`,
     leadTime: 'Vorsprung der Erkennung',
+    leadShown: (d: string) => `Hier ${d} vor Microsofts erster Meldung angezeigt`,
     leadEarlier: (d: string, kind: string) => `${kind} ${d} vor Microsofts erster Meldung`,
     leadLater: (d: string) => `Microsoft war zuerst, ${d} vor jeder Presse- oder Nutzermeldung`,
     leadSame: 'Presse oder Nutzer und Microsoft gleichzeitig',

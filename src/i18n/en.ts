@@ -132,6 +132,7 @@ export const en = {
     duration: 'Duration',
     ongoing: (d: string) => `${d} so far (ongoing)`,
     leadTime: 'Detection lead time',
+    leadShown: (d: string) => `Shown here ${d} before Microsoft's first word`,
     leadEarlier: (d: string, kind: string) => `${kind} ${d} before Microsoft's first word`,
     leadLater: (d: string) => `Microsoft was first, ${d} before any press or user report`,
     leadSame: 'Press or users and Microsoft at the same time',

@@ -15,9 +15,17 @@ export interface DetectionLeadTime {
    * Microsoft was first, null when either side is missing.
    */
   leadMinutes: number | null;
+  /** When this page first showed the record (`createdAt`, the earliest of every merged record). */
+  shownAt: string | null;
+  /**
+   * Whole minutes official − shown, when the page showed the record (as suspected) before
+   * Microsoft's first word; null otherwise. This is the claim "Outage Radar showed it N minutes
+   * before Microsoft", and the lead time the replay reports per record.
+   */
+  shownLeadMinutes: number | null;
 }
 
-type LeadInput = Pick<Incident, 'acknowledgedAt' | 'evidence' | 'updates' | 'crowd'>;
+type LeadInput = Pick<Incident, 'acknowledgedAt' | 'evidence' | 'updates' | 'crowd'> & Partial<Pick<Incident, 'createdAt'>>;
 
 function earlier(a: string | null, b: string): string {
   return a === null || Date.parse(b) < Date.parse(a) ? b : a;
@@ -40,10 +48,19 @@ export function computeDetectionLeadTime(incident: LeadInput): DetectionLeadTime
     firstOfficialAt !== null && firstUnofficial !== null
       ? Math.round((Date.parse(firstOfficialAt) - Date.parse(firstUnofficial.at)) / 60_000)
       : null;
+  const shownAt = incident.createdAt ?? null;
+  // Only a record shown before Microsoft's word, on unofficial evidence, makes the claim. (A record
+  // re-created later from stored signals has a late createdAt and claims nothing.)
+  const shownLeadMinutes =
+    shownAt !== null && firstOfficialAt !== null && firstUnofficial !== null && Date.parse(shownAt) < Date.parse(firstOfficialAt)
+      ? Math.round((Date.parse(firstOfficialAt) - Date.parse(shownAt)) / 60_000)
+      : null;
   return {
     firstUnofficialAt: firstUnofficial?.at ?? null,
     firstUnofficialKind: firstUnofficial?.kind ?? null,
     firstOfficialAt,
     leadMinutes,
+    shownAt,
+    shownLeadMinutes,
   };
 }

@@ -185,8 +185,9 @@ describe('sign-in spikes are evidence about Entra ID too', () => {
     ['no problem types', 'teams', {}, 0.6, ['teams']],
     ['switched off', 'exchange-online', { 'sign-in': 50 }, null, ['exchange-online']],
     ['Entra ID itself', 'entra-id', { 'sign-in': 50 }, 0.6, ['entra-id']],
+    ['too few sign-in reports to mean anything', 'teams', { 'sign-in': 3, other: 1 }, 0.6, ['teams']],
   ] as const)('%s', (_name, service, types, share, expected) => {
-    expect(spikeServices(service, types, share)).toEqual(expected);
+    expect(spikeServices(service, types, share, 5)).toEqual(expected);
   });
 });
 

@@ -37,7 +37,9 @@ function leadTimeHtml(incident: Incident, lang: Lang): string {
   if (lead.leadMinutes === 0) return escapeHtml(m.leadSame);
   if (lead.leadMinutes > 0) {
     const kind = useMessages(lang).evidenceKind[lead.firstUnofficialKind];
-    return escapeHtml(m.leadEarlier(formatDuration(lead.leadMinutes, lang), kind));
+    const evidence = m.leadEarlier(formatDuration(lead.leadMinutes, lang), kind);
+    if (lead.shownLeadMinutes !== null && lead.shownLeadMinutes > 0) return escapeHtml(`${m.leadShown(formatDuration(lead.shownLeadMinutes, lang))} (${evidence})`);
+    return escapeHtml(evidence);
   }
   return escapeHtml(m.leadLater(formatDuration(-lead.leadMinutes, lang)));
 }

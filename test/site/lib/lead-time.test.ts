@@ -48,3 +48,17 @@ describe('computeDetectionLeadTime', () => {
     expect(result.firstUnofficialKind).toBe(expected.kind);
   });
 });
+
+describe('the page lead: shown here before Microsoft', () => {
+  const base = { acknowledgedAt: '2026-11-20T11:00:00Z', evidence: [ev('crowd', '2026-11-20T10:10:00Z'), ev('official', '2026-11-20T11:00:00Z')], updates: [], crowd: null };
+  test.each<[string, string | undefined, number | null]>([
+    ['a suspected record shown 35 minutes before Microsoft', '2026-11-20T10:25:00Z', 35],
+    ['a record created after Microsoft spoke claims nothing', '2026-11-20T11:02:00Z', null],
+    ['no createdAt: nothing', undefined, null],
+  ])('%s', (_name, createdAt, expected) => {
+    const result = computeDetectionLeadTime({ ...base, ...(createdAt ? { createdAt } : {}) });
+    expect(result.shownLeadMinutes).toBe(expected);
+    // The evidence lead is unchanged by when the page showed it.
+    expect(result.leadMinutes).toBe(50);
+  });
+});
