@@ -420,9 +420,14 @@ export class SqliteReportStore implements ReportStore {
     if (this.#checkpointer) {
       const checkpointer = this.#checkpointer;
       this.#checkpointer = null;
+      // Keep the process alive until the checkpointer has closed its connection (an unref'd
+      // worker and nothing else pending would let the process exit in the middle of close()).
+      checkpointer.ref();
       const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
       checkpointer.postMessage('close');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       await checkpointer.terminate();
     }
     this.#db.close();
