@@ -47,11 +47,16 @@ CREATE INDEX IF NOT EXISTS reports_time ON reports (received_at);
 -- One row per client and dedup window: the rate counter of the client's latest minute and a bit per
 -- service already counted in the window. One row (one page) per report keeps the WAL small: client
 -- hashes are random, so every row lands on a different page.
+-- 'seen': whether the service of the latest attempt was counted before it (set by the upsert).
 CREATE TABLE IF NOT EXISTS report_clients (
   win INTEGER NOT NULL, client TEXT NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL, services INTEGER NOT NULL,
+  seen INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (win, client)
 ) STRICT, WITHOUT ROWID;
 `;
+
+/** Stores created before 'seen' existed get the column (client rows live one window at most). */
+const MIGRATE_CLIENTS = `ALTER TABLE report_clients ADD COLUMN seen INTEGER NOT NULL DEFAULT 0`;
 
 /** How hard a commit waits for the disk (see `reports.sqliteSynchronous`). */
 export type SqliteSynchronous = 'full' | 'normal';
@@ -117,10 +122,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 const db = new DatabaseSync(workerData.file);
 db.exec(workerData.pragmas);
-// The minute counter restarts when the client's minute changes; every attempt counts.
-const touch = db.prepare('INSERT INTO report_clients (win, client, minute, n, services) VALUES (?, ?, ?, 1, 0) ON CONFLICT (win, client) DO UPDATE SET n = CASE WHEN minute = excluded.minute THEN n + 1 ELSE 1 END, minute = excluded.minute RETURNING n, services');
-const mark = db.prepare('UPDATE report_clients SET services = services | ? WHERE win = ? AND client = ?');
-const insert = db.prepare('INSERT INTO reports (service, problem_type, code, received_at) VALUES (?, ?, ?, ?) RETURNING id');
+// One statement per attempt for the client row: the minute counter restarts when the client's
+// minute changes (every attempt counts); the service's bit is set only for an attempt within the
+// limit; 'seen' keeps whether the bit was set before (SET expressions read the old row).
+const touch = db.prepare(
+  'INSERT INTO report_clients (win, client, minute, n, services, seen) VALUES (?1, ?2, ?3, 1, CASE WHEN ?5 >= 1 THEN ?4 ELSE 0 END, 0) ' +
+    'ON CONFLICT (win, client) DO UPDATE SET ' +
+    'n = CASE WHEN minute = excluded.minute THEN n + 1 ELSE 1 END, ' +
+    'services = CASE WHEN (CASE WHEN minute = excluded.minute THEN n + 1 ELSE 1 END) <= ?5 THEN services | ?4 ELSE services END, ' +
+    'seen = (services & ?4) != 0, ' +
+    'minute = excluded.minute ' +
+    'RETURNING n, seen',
+);
+const insert = db.prepare('INSERT INTO reports (service, problem_type, code, received_at) VALUES (?, ?, ?, ?)');
 const pruneClients = db.prepare('DELETE FROM report_clients WHERE win < ?');
 const pruneReports = db.prepare('DELETE FROM reports WHERE received_at < ?');
 let prunedWin = 0;
@@ -142,12 +156,11 @@ parentPort.on('message', (msg) => {
     if (msg.type === 'batch') {
       const results = transaction(() => {
         const out = msg.items.map((r) => {
-          const { n, services } = touch.get(r.win, r.client, r.minute);
+          const { n, seen } = touch.get(r.win, r.client, r.minute, r.bit, msg.limit);
           if (n > msg.limit) return { accepted: false, duplicate: false, retryAfter: r.retryAfter };
-          if (services & r.bit) return { accepted: false, duplicate: true };
-          mark.run(r.bit, r.win, r.client);
-          const row = insert.get(r.service, r.problemType, r.code, r.at);
-          return { accepted: true, duplicate: false, id: String(row.id) };
+          if (seen) return { accepted: false, duplicate: true };
+          const { lastInsertRowid } = insert.run(r.service, r.problemType, r.code, r.at);
+          return { accepted: true, duplicate: false, id: String(lastInsertRowid) };
         });
         // Client rows of past windows can no longer matter.
         const last = msg.items[msg.items.length - 1];
@@ -227,6 +240,8 @@ export class SqliteReportStore implements ReportStore {
       this.#db = new DatabaseSync(file);
       this.#db.exec(this.#pragmas);
       this.#db.exec(SCHEMA);
+      const columns = this.#db.prepare(`PRAGMA table_info(report_clients)`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'seen')) this.#db.exec(MIGRATE_CLIENTS);
       this.#db
         .prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?), ('schema_version', '1')`)
         .run(String((options.now ?? (() => new Date()))().getTime()));

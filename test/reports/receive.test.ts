@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { silentLogger } from '../../src/lib/log.ts';
 import { ClientHasher } from '../../src/reports/client-id.ts';
@@ -61,6 +62,19 @@ describe('receiveReport', () => {
     expect(await receiveReport(req(client), ctx)).toMatchObject({ ok: true, result: 'duplicate' });
     // 08:00:30 → 30 s until the next minute.
     expect(await receiveReport(req(client), ctx)).toMatchObject({ ok: false, status: 429, code: 'RATE_LIMITED', retryAfter: 30 });
+  });
+
+  test('a node:http-style stream body is read with its events: accepted, cut off at the cap, or incomplete', async () => {
+    const ok = Readable.from([Buffer.from('{"service":"onedrive",'), Buffer.from('"problemType":"other"}')]);
+    expect(await receiveReport(req({ body: ok, socketAddress: '198.51.100.40' }), ctx)).toMatchObject({ ok: true, status: 202 });
+    // Four 100-byte chunks against a 256-byte cap: refused while reading, and the stream is left paused, not destroyed.
+    const big = Readable.from(Array.from({ length: 4 }, () => Buffer.from('x'.repeat(100))));
+    expect(await receiveReport(req({ body: big, socketAddress: '198.51.100.41' }), ctx)).toMatchObject({ ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(big.destroyed).toBe(false);
+    const broken = new Readable({ read() {} });
+    broken.push(Buffer.from('{"service":'));
+    setTimeout(() => broken.destroy(), 5);
+    expect(await receiveReport(req({ body: broken, socketAddress: '198.51.100.42' }), ctx)).toMatchObject({ ok: false, code: 'BODY_INCOMPLETE' });
   });
 
   test('a client address that is no address is refused, not hashed', async () => {
