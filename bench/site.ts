@@ -60,7 +60,16 @@ async function measureHome(clientDir: string): Promise<HomeResult> {
   const $ = cheerio.load(html.toString('utf8'));
   const read = (href: string) => fs.readFile(path.join(clientDir, href.replace(/^\//, '')));
   const css = await Promise.all($('link[rel="stylesheet"]').map((_, l) => $(l).attr('href')!).get().map(read));
-  const js = await Promise.all($('script[src]').map((_, s) => $(s).attr('src')!).get().map(read));
+  // Module scripts and every chunk they import statically (what the browser fetches).
+  const jsFiles = new Set<string>($('script[src]').map((_, s) => $(s).attr('src')!).get());
+  const js: Buffer[] = [];
+  for (const href of jsFiles) {
+    const body = await read(href);
+    js.push(body);
+    for (const m of body.toString('utf8').matchAll(/(?:^|[;\s}])import\s*(?:[\w${},*\s]+from\s*)?["']([^"']+\.js)["']/g)) {
+      jsFiles.add(path.posix.join(path.posix.dirname(href), m[1]!));
+    }
+  }
   const gz = (b: Buffer) => gzipSync(b).length;
   const sum = (list: Buffer[], f: (b: Buffer) => number) => list.reduce((n, b) => n + f(b), 0);
   const result = {
