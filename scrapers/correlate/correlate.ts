@@ -16,6 +16,7 @@ import {
   canOpenFromPress,
   compareCandidates,
   isOfficialTwin,
+  mayBeOfficialTwins,
   officialStarts,
   lastEvidenceAt,
   shouldMerge,
@@ -321,6 +322,15 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
     return out.sort(([a1, b1], [a2, b2]) => a1.localeCompare(a2) || b1.localeCompare(b2));
   };
 
+  // Two id-less official records that could be one event and have no other possible counterpart.
+  const isSolePair = (a: Incident, b: Incident): boolean => {
+    if (!mayBeOfficialTwins(a, b, settings)) return false;
+    const others = openDraftIds()
+      .map(view)
+      .filter((c) => c.id !== a.id && c.id !== b.id);
+    return !others.some((c) => mayBeOfficialTwins(a, c, settings) || mayBeOfficialTwins(b, c, settings));
+  };
+
   const mergePass = (): boolean => {
     let any = false;
     for (const [officialId, suspectedId] of mergeCandidates()) {
@@ -328,7 +338,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
       const a = view(officialId);
       const b = view(suspectedId);
       // Twins are symmetric: consider each pair once.
-      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings, startsOf(officialId), startsOf(suspectedId));
+      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings, startsOf(officialId), startsOf(suspectedId), isSolePair(a, b));
       if (!twin && !shouldMerge(a, b, settings)) continue;
       // The record that existed first survives; the other's id stays resolvable through mergedIds.
       const [survivor, absorbed] =

@@ -168,7 +168,8 @@ interface OfficialSide {
 /** Two official reports giving the same start time (within this many minutes) describe one event. */
 export const TWIN_START_TOLERANCE_MINUTES = 10;
 
-function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings): boolean {
+/** Everything the twin test asks apart from what the reports say: sources, ids, services and time. */
+function mayBeTwins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings): boolean {
   // Different Microsoft ids are different incidents; the same source keys its own incidents.
   if (a.refs.length > 0 && b.refs.length > 0) return false;
   for (const s of a.sources) if (b.sources.has(s)) return false;
@@ -177,11 +178,29 @@ function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings):
   if (Math.abs(a.firstWord - b.firstWord) > settings.officialTwinWindowMinutes * MINUTE) return false;
   // One resolved before the other began: two events.
   if ((a.end !== null && a.end < b.firstWord) || (b.end !== null && b.end < a.firstWord)) return false;
+  return true;
+}
+
+function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings, sole = false): boolean {
+  if (!mayBeTwins(a, b, settings)) return false;
   if (a.titles.some((x) => b.titles.some((y) => titleSimilarity(x, y) >= TWIN_TITLE_SIMILARITY))) return true;
   // Titles from different worlds (Azure's "Issues connecting to resources in West US" and the
   // admin center's "North America: access to multiple Microsoft 365 services") still agree when
   // Microsoft gives both the same start time.
-  return a.starts.some((x) => b.starts.some((y) => Math.abs(x - y) <= TWIN_START_TOLERANCE_MINUTES * MINUTE));
+  if (a.starts.some((x) => b.starts.some((y) => Math.abs(x - y) <= TWIN_START_TOLERANCE_MINUTES * MINUTE))) return true;
+  // Two reports from sources without ids (the Azure status feed, the admin-center post) that are
+  // each other's only possible counterpart at that time are one event.
+  return sole && a.refs.length === 0 && b.refs.length === 0;
+}
+
+/**
+ * Could these two official records be one event as far as sources, ids, services and time go?
+ * Correlation uses it to find records that are each other's only counterpart (see `twins`).
+ */
+export function mayBeOfficialTwins(a: Incident, b: Incident, settings: CorrelationSettings): boolean {
+  if (!hasOfficialWord(a) || !hasOfficialWord(b)) return false;
+  if (a.officialRefs.length > 0 || b.officialRefs.length > 0) return false;
+  return mayBeTwins(sideOf(a, []), sideOf(b, []), settings);
 }
 
 function sideOf(incident: Incident, starts: readonly number[]): OfficialSide {
@@ -209,7 +228,8 @@ export function officialStarts(signals: Iterable<Signal>): number[] {
  * Is this official signal, from a source that has not reported the incident yet, the same event
  * as an official incident? Microsoft reports one outage on the status site (no id) and in Graph
  * (with an id): the same service, first words within `officialTwinWindowMinutes`, and titles
- * that agree or the same stated start time. Two different Microsoft ids never join.
+ * that agree or the same stated start time. Two different Microsoft ids never join. (Records that
+ * are each other's only counterpart join in correlation's merge pass, see `areOfficialTwins`.)
  */
 export function isOfficialTwin(signal: Signal, incident: Incident, settings: CorrelationSettings, incidentStarts: readonly number[] = []): boolean {
   if (!signal.official || !hasOfficialWord(incident)) return false;
@@ -234,7 +254,14 @@ export function isOfficialTwin(signal: Signal, incident: Incident, settings: Cor
 }
 
 /** Are two official incidents (each from other sources) reports of one event? */
-export function areOfficialTwins(a: Incident, b: Incident, settings: CorrelationSettings, aStarts: readonly number[] = [], bStarts: readonly number[] = []): boolean {
+export function areOfficialTwins(
+  a: Incident,
+  b: Incident,
+  settings: CorrelationSettings,
+  aStarts: readonly number[] = [],
+  bStarts: readonly number[] = [],
+  sole = false,
+): boolean {
   if (!hasOfficialWord(a) || !hasOfficialWord(b)) return false;
-  return twins(sideOf(a, aStarts), sideOf(b, bStarts), settings);
+  return twins(sideOf(a, aStarts), sideOf(b, bStarts), settings, sole);
 }

@@ -139,6 +139,18 @@ describe('one event reported by two official sources without a shared id', () =>
     expect(run(signals).incidents).toHaveLength(count);
   });
 
+  test('two id-less reports that are each other\'s only counterpart join; a second candidate keeps them apart', () => {
+    const azure = (at: string, over: Partial<Parameters<typeof official>[0]> = {}) =>
+      official({ at, ref: null, key: 'azure-west-us', source: 'azure-status-rss', services: ['azure', 'entra-id'], title: 'Issues connecting to resources in West US', startedAt: null, ...over });
+    const mac = post(t('09:20'), { services: ['teams', 'sharepoint', 'azure'], title: 'North America: access to multiple Microsoft 365 services', startedAt: null });
+    expect(run([azure(t('09:05')), mac]).incidents).toHaveLength(1);
+    // Another open Azure item the post could belong to: no guessing.
+    const other = azure(t('09:10'), { key: 'azure-east-us', title: 'Storage errors in East US' });
+    expect(run([azure(t('09:05')), other, mac]).incidents).toHaveLength(3);
+    // With a Microsoft id on one side the titles or start times must agree, as before.
+    expect(run([graph(t('09:05'), { services: ['teams'], title: 'Users cannot join meetings' }), post(t('09:20'), { title: 'North America: access to multiple services', startedAt: null })]).incidents).toHaveLength(2);
+  });
+
   test('the joined record carries the id, both sources, and follows the newest official word', () => {
     const day = [graph(t('09:05')), post(t('09:20')), graph(t('13:00'), { status: 'identified' }), post(t('18:12'), { status: 'resolved', endedAt: t('18:00') })];
     // The status site says resolved; Graph's report is still open: not over yet.
