@@ -15,7 +15,10 @@ export interface DetectionLeadTime {
    * Microsoft was first, null when either side is missing.
    */
   leadMinutes: number | null;
-  /** When this page first showed the record (`createdAt`, the earliest of every merged record). */
+  /**
+   * When this page first showed the record (`createdAt`, the earliest of every merged record; never
+   * before the first press or crowd evidence).
+   */
   shownAt: string | null;
   /**
    * Whole minutes official − shown, when the page showed the record (as suspected) before
@@ -48,7 +51,10 @@ export function computeDetectionLeadTime(incident: LeadInput): DetectionLeadTime
     firstOfficialAt !== null && firstUnofficial !== null
       ? Math.round((Date.parse(firstOfficialAt) - Date.parse(firstUnofficial.at)) / 60_000)
       : null;
-  const shownAt = incident.createdAt ?? null;
+  // Nothing is shown before its first evidence: a record stamped earlier (imported or generated
+  // data) counts from that evidence, so the page lead never exceeds the evidence lead.
+  const shownAt =
+    incident.createdAt === undefined ? null : firstUnofficial !== null && Date.parse(incident.createdAt) < Date.parse(firstUnofficial.at) ? firstUnofficial.at : incident.createdAt;
   // Only a record shown before Microsoft's word, on unofficial evidence, makes the claim. (A record
   // re-created later from stored signals has a late createdAt and claims nothing.)
   const shownLeadMinutes =

@@ -55,6 +55,7 @@ describe('the page lead: shown here before Microsoft', () => {
     ['a suspected record shown 35 minutes before Microsoft', '2026-11-20T10:25:00Z', 35],
     ['a record created after Microsoft spoke claims nothing', '2026-11-20T11:02:00Z', null],
     ['no createdAt: nothing', undefined, null],
+    ['a record stamped before its first evidence counts from that evidence', '2026-11-20T09:00:00Z', 50],
   ])('%s', (_name, createdAt, expected) => {
     const result = computeDetectionLeadTime({ ...base, ...(createdAt ? { createdAt } : {}) });
     expect(result.shownLeadMinutes).toBe(expected);
