@@ -1,7 +1,7 @@
 /**
  * The 90-day bars and their day-by-day table as HTML strings (pure). The bars are one small SVG:
- * a run of days with the same state is one `<rect>` filled with a 5-unit pattern (see
- * BarDefs.astro), decorative for assistive technology; the table says the same in words.
+ * a run of days with the same state is one box filled with a 5-unit pattern (see BarDefs.astro),
+ * decorative for assistive technology; the table says the same in words.
  */
 import type { Incident } from '../../domain/schemas.ts';
 import type { Lang } from '../../domain/vocabulary.ts';
@@ -25,7 +25,8 @@ const hasDetail = (bar: DayBar | undefined) => bar !== undefined && (bar.inciden
 
 /**
  * The bars SVG. With `detail`, each day with incidents is its own rect with a hover `<title>`
- * (service page); without, equal neighbours merge and no titles are written (home page).
+ * (service page); without, equal neighbours merge, no titles are written and each state is one
+ * path (home page).
  */
 export function renderBars(bars: readonly DayBar[], lang: Lang, detail: boolean): string {
   const t = useMessages(lang);
@@ -43,16 +44,22 @@ export function renderBars(bars: readonly DayBar[], lang: Lang, detail: boolean)
     const count = bar.incidentIds.length > 0 ? ` · ${bar.incidentIds.length} ×` : '';
     runs.push({ start: i, length: 1, state: bar.state, title: `${formatDate(bar.day, lang)}: ${t.dayState[bar.state]}${uptime}${count}` });
   });
+  const open = `<svg class="bars" viewBox="0 0 ${bars.length * STEP} ${HEIGHT}" preserveAspectRatio="none" aria-hidden="true" focusable="false">`;
+  const box = (x: number, w: number, h: number) => `M${x} 0h${w}v${h}H${x}z`;
+  if (!detail) {
+    // Home page: one path per state (the pattern fill is in user space, so it draws exactly as
+    // one rect per run would) — ten services × up to 90 runs is most of the page's bytes otherwise.
+    const byState = new Map<DayBar['state'], string>();
+    for (const r of runs) byState.set(r.state, (byState.get(r.state) ?? '') + box(r.start * STEP, r.length * STEP, HEIGHT));
+    const shapes = [...byState].map(([state, d]) => `<path fill="url(#bar-${state})" d="${d}"></path>`).join('');
+    const marks = bars.map((b, i) => (b.hasSuspected ? box(i * STEP, 3, 8) : '')).join('');
+    return `${open}${shapes}${marks ? `<path class="b-suspected" d="${marks}"></path>` : ''}</svg>`;
+  }
   const rects = runs
-    .map(
-      (r) =>
-        `<rect x="${r.start * STEP}" width="${r.length * STEP}" height="${HEIGHT}" fill="url(#bar-${r.state})">` +
-        (detail ? `<title>${escapeHtml(r.title)}</title>` : '') +
-        `</rect>`,
-    )
+    .map((r) => `<rect x="${r.start * STEP}" width="${r.length * STEP}" height="${HEIGHT}" fill="url(#bar-${r.state})"><title>${escapeHtml(r.title)}</title></rect>`)
     .join('');
   const marks = bars.map((b, i) => (b.hasSuspected ? `<rect class="b-suspected" x="${i * STEP}" width="3" height="8"></rect>` : '')).join('');
-  return `<svg class="bars" viewBox="0 0 ${bars.length * STEP} ${HEIGHT}" preserveAspectRatio="none" aria-hidden="true" focusable="false">${rects}${marks}</svg>`;
+  return `${open}${rects}${marks}</svg>`;
 }
 
 /** One table row per UTC day, newest first, with links to that day's incidents. */
