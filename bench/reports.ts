@@ -26,7 +26,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { buildTestSite, startBuiltServer, type RunningServer } from '../test/reports/built-server.ts';
+import { buildTestSite, startBuiltServer, whenListening, type RunningServer } from '../test/reports/built-server.ts';
 
 const LUA = String.raw`
 local counter = 0
@@ -132,29 +132,7 @@ async function startChild(args: string[], env: Record<string, string>): Promise<
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      output += c.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    child,
-    log: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return whenListening(child);
 }
 
 async function runWrk(url: string, script: string, seconds: number, connections: number, firstClient: number): Promise<WrkResult> {

@@ -13,7 +13,6 @@
  *   npm run bench [-- --quick] [--only <group>[,<group>…]] [--runs <n>] [--out-dir <dir>] [--no-write]
  */
 import { promises as fs } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -30,6 +29,7 @@ import { measureScrapeCycle } from './lib/scrape-cycle.ts';
 import { startSiteServer } from './lib/serve-site.ts';
 import { median } from './lib/stats.ts';
 import { buildRow, toMarkdown, toText, type FigureRow, type FigureSpec } from './lib/table.ts';
+import { freePort } from '../src/lib/free-port.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = (name: string) => path.join(ROOT, 'bench', name);
@@ -83,16 +83,6 @@ interface Group {
   run(ctx: Ctx, index: number): Promise<RunOutcome>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const echo = (group: string) => `    ${group}| `;
 

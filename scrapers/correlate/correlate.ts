@@ -338,7 +338,7 @@ export function correlateSignals(input: CorrelateInput): CorrelateResult {
       const a = view(officialId);
       const b = view(suspectedId);
       // Twins are symmetric: consider each pair once.
-      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings, startsOf(officialId), startsOf(suspectedId), isSolePair(a, b));
+      const twin = officialId < suspectedId && areOfficialTwins(a, b, settings, startsOf(officialId), startsOf(suspectedId), () => isSolePair(a, b));
       if (!twin && !shouldMerge(a, b, settings)) continue;
       // The record that existed first survives; the other's id stays resolvable through mergedIds.
       const [survivor, absorbed] =

@@ -181,7 +181,7 @@ function mayBeTwins(a: OfficialSide, b: OfficialSide, settings: CorrelationSetti
   return true;
 }
 
-function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings, sole = false): boolean {
+function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings, sole: () => boolean = () => false): boolean {
   if (!mayBeTwins(a, b, settings)) return false;
   if (a.titles.some((x) => b.titles.some((y) => titleSimilarity(x, y) >= TWIN_TITLE_SIMILARITY))) return true;
   // Titles from different worlds (Azure's "Issues connecting to resources in West US" and the
@@ -190,7 +190,7 @@ function twins(a: OfficialSide, b: OfficialSide, settings: CorrelationSettings, 
   if (a.starts.some((x) => b.starts.some((y) => Math.abs(x - y) <= TWIN_START_TOLERANCE_MINUTES * MINUTE))) return true;
   // Two reports from sources without ids (the Azure status feed, the admin-center post) that are
   // each other's only possible counterpart at that time are one event.
-  return sole && a.refs.length === 0 && b.refs.length === 0;
+  return a.refs.length === 0 && b.refs.length === 0 && sole();
 }
 
 /**
@@ -260,7 +260,8 @@ export function areOfficialTwins(
   settings: CorrelationSettings,
   aStarts: readonly number[] = [],
   bStarts: readonly number[] = [],
-  sole = false,
+  /** Asked last, only when nothing else joined them: are the two each other's only counterpart? */
+  sole: () => boolean = () => false,
 ): boolean {
   if (!hasOfficialWord(a) || !hasOfficialWord(b)) return false;
   return twins(sideOf(a, aStarts), sideOf(b, bStarts), settings, sole);

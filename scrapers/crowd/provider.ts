@@ -4,8 +4,8 @@
  * buckets, returns one crowd Signal per spike bucket, and writes `data/crowd.json` (chart series,
  * last-hour counts, top problems) for the static pages. Time is the cycle's `now`.
  *
- * Windows: spikes are judged over the last 48 h (a spike keeps its start, and so its signal ids,
- * while it stays in that window); baselines look back `crowd.baselineWeeks` weeks plus the 7 days
+ * Windows: spikes are judged over the last 48 h (signal ids name the bucket, so they stay the same
+ * however the window cuts a long spike); baselines look back `crowd.baselineWeeks` weeks plus the 7 days
  * the noise estimate needs. Buckets before the store's coverage start are missing, not zero.
  */
 import type { SignalProviderContext } from '../cycle.ts';
@@ -23,7 +23,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
-/** Spikes are judged (and re-emitted with stable ids) over this window. */
+/** Spikes are judged (and their buckets re-emitted with the same ids) over this window. */
 export const JUDGE_HOURS = 48;
 /** The chart on the service page. */
 export const CHART_HOURS = 24;

@@ -26,6 +26,7 @@ import { GRAPH_TAPE_ENV } from '../replay/plan.ts';
 import type { CycleRecord } from '../schedule/cycle-record.ts';
 import { startLiveTape, type LiveTape } from './live-tape.ts';
 import { createVirtualClock, demoConfig, demoWindow, describeEvent, speedFor } from './plan.ts';
+import { freePort } from '../../src/lib/free-port.ts';
 
 const DEFAULT_TAPE = path.join(PROJECT_ROOT, 'test/tapes/outages/2026-07-23-azure-west-us-network.tape.jsonl');
 const USAGE = `usage: npm run demo -- [--tape <file>] [--minutes 5] [--speed N] [--port 4321] [--keep] [--verbose]
@@ -45,17 +46,6 @@ async function portIsFree(port: number): Promise<boolean> {
     const s = createServer();
     s.once('error', () => resolve(false));
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

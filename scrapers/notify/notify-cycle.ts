@@ -14,6 +14,7 @@ import { diffIncidents } from './diff.ts';
 import { notificationPaths } from './outbox.ts';
 import { resolveTargets } from './targets.ts';
 import type { NotificationEvent } from './types.ts';
+import { exists } from '../../src/store/files.ts';
 
 export interface NotifyCycleInput {
   config: Pick<Config, 'site' | 'http' | 'notifications'>;
@@ -52,16 +53,6 @@ export function getNotifier(dataDir: string, options: Omit<NotifierOptions, 'dat
 /** Worst impact among open incidents: the Statuspage page indicator when no snapshot is given. */
 export function indicatorFromIncidents(incidents: readonly Incident[]): Impact {
   return incidents.filter((i) => i.status !== 'resolved').reduce<Impact>((worst, i) => maxImpact(worst, i.impact), 'none');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
 }
 
 /**

@@ -27,6 +27,17 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await syncDir(dir);
 }
 
+/** True when `file` exists; false only for ENOENT (other errors, e.g. EACCES, are thrown). */
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
 /** JSON with two-space indent and a final newline: stable and diff-friendly. */
 export function stableJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;

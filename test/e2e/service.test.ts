@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +22,7 @@ import { parseTape } from '../../src/tapes/load.ts';
 import { startLiveTape, type LiveTape } from '../../scrapers/demo/live-tape.ts';
 import { demoConfig } from '../../scrapers/demo/plan.ts';
 import type { CycleRecord } from '../../scrapers/schedule/cycle-record.ts';
+import { freePort } from '../../src/lib/free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MIN = 60_000;
@@ -70,16 +70,6 @@ let baseUrl: string;
 let browser: Browser;
 let page: Page;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function health(): Promise<{ status: number; body: Record<string, any> }> {
   const res = await fetch(`${baseUrl}/healthz`);

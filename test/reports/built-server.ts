@@ -74,6 +74,14 @@ export async function startBuiltServer(site: Pick<TestSite, 'outDir' | 'env'>, e
     env: { ...process.env, ...site.env, HOST: '127.0.0.1', PORT: '0', OUTAGE_RADAR_LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return whenListening(child);
+}
+
+/**
+ * A spawned server (stdout and stderr piped) as a RunningServer, once it printed
+ * `listening on http://127.0.0.1:<port>`; rejects if it exits or stays silent for 20 s.
+ */
+export async function whenListening(child: ChildProcess): Promise<RunningServer> {
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);

@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
@@ -22,6 +21,7 @@ import { generateData } from '../../bench/generate-data.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { launchBrowser } from '../site/helpers/browser.ts';
 import { listBuiltFiles } from '../site/helpers/files.ts';
+import { freePort } from '../../src/lib/free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -32,16 +32,6 @@ let base: string;
 let clientDir: string;
 let browser: Browser;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'or-security-'));
