@@ -117,6 +117,8 @@ describe.each(['en', 'de'] as const)('pages in %s', (lang) => {
     expect(await page.locator('main section h2').count()).toBeGreaterThan(1);
     expect(await page.locator('nav.filter a').count()).toBe(11);
     await page.locator('nav.pager a[rel="next"]').click();
+    // The click returns once the navigation commits; axe must see the page with its stylesheet.
+    await page.waitForLoadState('load');
     expect(page.url()).toBe(`${server.origin}/${lang}/history/2/`);
     await expectAccessible(`/${lang}/history/2/`);
     await open(`/${lang}/services/teams/history/`);
