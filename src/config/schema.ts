@@ -115,6 +115,11 @@ export const ReportsConfigSchema = z.object({
    * busy disk).
    */
   sqliteSynchronous: z.enum(['full', 'normal']).default('full'),
+  /**
+   * SQLite store: most distinct clients kept in memory for one dedup window (~100 bytes each);
+   * past it, reports from new clients are refused with 503 until the window ends.
+   */
+  maxTrackedClients: z.number().int().positive().default(2_000_000),
 });
 
 export const SiteConfigSchema = z.object({

@@ -7,7 +7,7 @@
  * IPv6 clients are grouped by their /64 prefix (one subscriber usually owns a whole /64, and
  * rotating through it must not reset the limits). IPv4-mapped IPv6 addresses count as IPv4.
  */
-import { createHash, createHmac, randomBytes, type Hash } from 'node:crypto';
+import { createHash, createHmac, hash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -88,21 +88,33 @@ export function deriveSalt(secret: string, period: number): Buffer {
 }
 
 /**
- * HMAC-SHA256 with a fixed key, keyed once: the inner and outer hash states after the padded key
- * blocks are kept and copied per message (RFC 2104), instead of building a key object per call.
+ * HMAC-SHA256 with a fixed key (RFC 2104): H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), computed with two
+ * one-shot `crypto.hash` calls over buffers that already hold the padded key blocks — no hash or
+ * key object per message (the report path hashes one address per request).
  */
 class FixedKeyHmac {
-  readonly #inner: Hash;
-  readonly #outer: Hash;
+  #inner: Buffer;
+  readonly #outer: Buffer;
   constructor(key: Buffer) {
     const block = Buffer.alloc(64);
     (key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
-    this.#inner = createHash('sha256').update(block.map((b) => b ^ 0x36));
-    this.#outer = createHash('sha256').update(block.map((b) => b ^ 0x5c));
+    this.#inner = Buffer.alloc(64 + 128);
+    this.#outer = Buffer.alloc(64 + 32);
+    for (let i = 0; i < 64; i++) {
+      this.#inner[i] = block[i]! ^ 0x36;
+      this.#outer[i] = block[i]! ^ 0x5c;
+    }
   }
   hex(message: string): string {
-    const inner = this.#inner.copy().update(message).digest();
-    return this.#outer.copy().update(inner).digest('hex');
+    const length = Buffer.byteLength(message);
+    if (64 + length > this.#inner.length) {
+      const grown = Buffer.alloc(64 + length);
+      this.#inner.copy(grown, 0, 0, 64);
+      this.#inner = grown;
+    }
+    this.#inner.write(message, 64);
+    hash('sha256', this.#inner.subarray(0, 64 + length), 'buffer').copy(this.#outer, 64);
+    return hash('sha256', this.#outer, 'hex');
   }
 }
 

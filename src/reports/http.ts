@@ -51,6 +51,30 @@ export function unavailable(): PlainResponse {
   return jsonResponseFor({ ok: false, status: 503, code: 'STORE_UNAVAILABLE', message: 'Reports cannot be stored right now; try again shortly.', format: null, retryAfter: 5 });
 }
 
+/**
+ * The origin a node:http request reached this server at (what `effectiveUrl` gives for it),
+ * remembered per scheme, Host and X-Forwarded-Proto: nearly every request repeats the same three,
+ * and parsing a URL per report costs more than the rest of the origin check.
+ */
+const originCache = new Map<string, string>();
+function requestOrigin(encrypted: boolean, host: string, forwardedProto: string | null, trustProxy: boolean): string {
+  const key = `${encrypted ? 's' : ''}|${trustProxy ? forwardedProto ?? '' : ''}|${host}`;
+  let origin = originCache.get(key);
+  if (origin === undefined) {
+    let url: URL;
+    try {
+      url = new URL(`${encrypted ? 'https' : 'http'}://${host}${REPORT_API_PATH}`);
+    } catch {
+      url = new URL(`${encrypted ? 'https' : 'http'}://localhost${REPORT_API_PATH}`);
+    }
+    origin = effectiveUrl(url, forwardedProto, trustProxy).origin;
+    // Hosts are the client's to choose: keep the cache small.
+    if (originCache.size >= 64) originCache.clear();
+    originCache.set(key, origin);
+  }
+  return origin;
+}
+
 function firstHeader(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? (value[0] ?? null) : value;
@@ -81,17 +105,11 @@ export function createReportFastPath(getContext: () => Promise<ReceiveContext | 
         plain = jsonResponseFor({ ok: false, status: 404, code: 'REPORTS_DISABLED', message: 'This site does not accept problem reports.', format: null });
       } else {
         const encrypted = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
-        const host = firstHeader(req.headers.host) ?? 'localhost';
-        let url: URL;
-        try {
-          url = new URL(`${encrypted ? 'https' : 'http'}://${host}${req.url ?? '/'}`);
-        } catch {
-          url = new URL(`${encrypted ? 'https' : 'http'}://localhost${REPORT_API_PATH}`);
-        }
+        const origin = requestOrigin(encrypted, firstHeader(req.headers.host) ?? 'localhost', firstHeader(req.headers['x-forwarded-proto']), ctx.trustProxy);
         const outcome = await receiveReport(
           {
             method: req.method ?? 'GET',
-            url: effectiveUrl(url, firstHeader(req.headers['x-forwarded-proto']), ctx.trustProxy),
+            url: { origin },
             header: (name) => firstHeader(req.headers[name]),
             body: req,
             socketAddress: req.socket.remoteAddress ?? null,

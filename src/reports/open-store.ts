@@ -23,7 +23,10 @@ export async function openReportStore(
   if (url) {
     return PgReportStore.open(url, reportPolicy(config), { schema: env.OUTAGE_RADAR_REPORTS_DATABASE_SCHEMA || undefined });
   }
-  return SqliteReportStore.open(dataPaths(config.dataDirAbs).reportsDb, reportPolicy(config), { synchronous: config.reports.sqliteSynchronous });
+  return SqliteReportStore.open(dataPaths(config.dataDirAbs).reportsDb, reportPolicy(config), {
+    synchronous: config.reports.sqliteSynchronous,
+    maxClients: config.reports.maxTrackedClients,
+  });
 }
 
 /** The hasher for client ids, with the secret from the environment, the store or the data dir. */

@@ -71,8 +71,8 @@ const MESSAGES: Record<ReceiveErrorCode, string> = {
 /** What `receiveReport` needs of a request. */
 export interface ReceiveRequest {
   method: string;
-  /** The URL as this server sees it (scheme + Host): one of the allowed origins. */
-  url: URL;
+  /** The URL as this server sees it (scheme + Host): its origin is one of the allowed origins. */
+  url: Pick<URL, 'origin'>;
   header(name: string): string | null;
   /** Body chunks; read only after the cheap checks passed. */
   body: AsyncIterable<Uint8Array> | null;

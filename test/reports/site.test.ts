@@ -4,7 +4,7 @@ import net from 'node:net';
  * server, real HTTP, real SQLite, real Chromium (with and without JavaScript).
  */
 import { DatabaseSync } from 'node:sqlite';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import AxeBuilder from '@axe-core/playwright';
@@ -17,7 +17,7 @@ const SITE_URL = 'https://status.example.test';
 const RATE = 20;
 let site: TestSite;
 let trusted: RunningServer; // OUTAGE_RADAR_TRUST_PROXY=1: tests pick their client with X-Forwarded-For
-let direct: RunningServer; // the socket address only
+let direct: RunningServer; // the socket address only (a data dir of its own: one process writes a SQLite store)
 let browser: Browser;
 let clientSeq = 0;
 /** A fresh client address per test, so dedup and limits of one test never touch another. */
@@ -28,7 +28,9 @@ beforeAll(async () => {
     { site: { url: SITE_URL }, reports: { rateLimitPerMinute: RATE, maxBodyBytes: 1024 } },
     { OUTAGE_RADAR_REPORT_SECRET: 'site-test-secret-0123456789' },
   );
-  [trusted, direct] = await Promise.all([startBuiltServer(site, { OUTAGE_RADAR_TRUST_PROXY: '1' }), startBuiltServer(site)]);
+  const directData = path.join(site.root, 'data-direct');
+  await mkdir(directData, { recursive: true });
+  [trusted, direct] = await Promise.all([startBuiltServer(site, { OUTAGE_RADAR_TRUST_PROXY: '1' }), startBuiltServer(site, { OUTAGE_RADAR_DATA_DIR: directData })]);
   browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -158,6 +158,20 @@ describe.each(BACKENDS)('$name report store', (backend) => {
     expect(ids.every((r) => r.accepted)).toBe(true);
   });
 
+  test('a reopened store still knows who reported in the current window', async () => {
+    const first = await node();
+    expect((await first.add(report({ clientId: 'r1' }))).accepted).toBe(true);
+    expect((await first.add(report({ clientId: 'r1', service: 'teams', receivedAt: at(1) }))).accepted).toBe(true);
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+    const second = await node();
+    expect(await second.add(report({ clientId: 'r1', receivedAt: at(30) }))).toEqual({ accepted: false, duplicate: true });
+    expect(await second.add(report({ clientId: 'r1', service: 'teams', receivedAt: at(31) }))).toEqual({ accepted: false, duplicate: true });
+    expect((await second.add(report({ clientId: 'r1', service: 'onedrive', receivedAt: at(32) }))).accepted).toBe(true);
+    // The next window starts afresh.
+    expect((await second.add(report({ clientId: 'r1', receivedAt: at(61) }))).accepted).toBe(true);
+  });
+
   test('two nodes on one database share duplicate suppression and rate limits', async () => {
     const a = await node({ dedupWindowMinutes: 60, rateLimitPerMinute: 3 });
     const b = await node({ dedupWindowMinutes: 60, rateLimitPerMinute: 3 });
