@@ -15,9 +15,9 @@
  * was committing into ONE transaction (report rows + seen bits), commits, and only then is each
  * caller resolved: a process killed at any moment loses no acknowledged report. A duplicate is
  * answered only once the commit holding its client's first report is done, so it never vouches
- * for a report that is not on disk yet. The main thread never waits for the disk, so it keeps reading requests while a
- * batch is committed. Reads use a second connection on the main thread (WAL: readers never block
- * the writer).
+ * for a report that is not on disk yet. The main thread never waits for the disk, so it keeps
+ * reading requests while a batch is committed. Reads use a second connection on the main thread
+ * (WAL: readers never block the writer).
  *
  * The writer is a worker thread built from source text (`eval`), so the store also works inside
  * the bundled server, where there is no worker file to point at.
@@ -309,7 +309,7 @@ class WriteSide {
   #inFlight = 0;
   readonly #idleWaiters: (() => void)[] = [];
   #scheduled = false;
-  /** Transactions committed so far (for tests and the benchmark). */
+  /** Batches with reports committed so far (merged batches share a transaction; for tests and the benchmark). */
   commits = 0;
 
   constructor(file: string, key: string, policy: ReportPolicy, options: SqliteStoreOptions) {
@@ -531,7 +531,6 @@ export class SqliteReportStore implements ReportStore {
   /** The main thread's connection: reads only. */
   readonly #db: DatabaseSync;
   readonly #side: WriteSide;
-  readonly #sideKey: string;
   #closed = false;
 
   private constructor(file: string, policy: ReportPolicy, options: SqliteStoreOptions) {
@@ -561,11 +560,11 @@ export class SqliteReportStore implements ReportStore {
     } catch (cause) {
       throw new ReportStoreError('STORE_SCHEMA', `${file}: cannot open report store: ${(cause as Error).message}`, { cause });
     }
-    this.#sideKey = realpathSync(file);
-    let side = writeSides().get(this.#sideKey);
+    const key = realpathSync(file);
+    let side = writeSides().get(key);
     if (!side) {
-      side = new WriteSide(file, this.#sideKey, policy, options);
-      writeSides().set(this.#sideKey, side);
+      side = new WriteSide(file, key, policy, options);
+      writeSides().set(key, side);
     }
     side.users++;
     this.#side = side;
@@ -576,7 +575,7 @@ export class SqliteReportStore implements ReportStore {
     return new SqliteReportStore(file, policy, options);
   }
 
-  /** Transactions with reports committed so far by this file's writer in this process. */
+  /** Batches with reports committed so far by this file's writer in this process. */
   get commits(): number {
     return this.#side.commits;
   }
@@ -649,7 +648,7 @@ export class SqliteReportStore implements ReportStore {
     if (this.#closed) return;
     this.#closed = true;
     if (--this.#side.users === 0) {
-      if (writeSides().get(this.#sideKey) === this.#side) writeSides().delete(this.#sideKey);
+      if (writeSides().get(this.#side.key) === this.#side) writeSides().delete(this.#side.key);
       await this.#side.close();
     }
     this.#db.close();
